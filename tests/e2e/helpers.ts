@@ -1,0 +1,113 @@
+// Shared helpers for the Playwright specs in tests/e2e/.
+//
+//   import {builtPages, openPage} from "./helpers.js";
+//   const watch = await openPage(page, "/mnist");   // goto + network idle + cells settled
+//   ...interact...
+//   await watch.expectClean();                       // no off-origin/failed requests, console errors, page errors, cell errors
+import {readdirSync, existsSync} from "node:fs";
+import {join, relative, sep} from "node:path";
+import {expect, type Page} from "@playwright/test";
+
+/** Directory of the built site. */
+export const distDir = "dist";
+
+/**
+ * URL paths of every page built into dist/ (every *.html except 404.html),
+ * as clean URLs: index.html → "/", mnist.html → "/mnist", a/index.html → "/a/".
+ */
+export function builtPages(dir: string = distDir): string[] {
+  if (!existsSync(dir)) throw new Error(`${dir}/ does not exist: run \`npm run build\` first`);
+  const paths: string[] = [];
+  const walk = (d: string): void => {
+    for (const entry of readdirSync(d, {withFileTypes: true})) {
+      const file = join(d, entry.name);
+      if (entry.isDirectory()) {
+        if (!entry.name.startsWith("_")) walk(file); // _observablehq, _node, _file, _import, _npm: assets
+      } else if (entry.name.endsWith(".html")) {
+        const rel = relative(dir, file).split(sep).join("/");
+        if (rel === "404.html") continue;
+        paths.push("/" + rel.replace(/(^|\/)index\.html$/, "$1").replace(/\.html$/, ""));
+      }
+    }
+  };
+  walk(dir);
+  return paths.sort();
+}
+
+export interface WatchOptions {
+  /** Origin every request must stay on; defaults to the origin of the page's first navigation. */
+  origin?: string;
+  /** Problems (as reported strings) matching any of these are ignored. */
+  ignore?: RegExp[];
+}
+
+export interface PageWatch {
+  /** Every request URL seen so far (page and its dedicated workers). */
+  readonly requests: string[];
+  /** Problems seen so far, one line each: "off-origin request: …", "failed request: …", "HTTP 404: …", "console error: …", "page error: …". */
+  problems(): string[];
+  /** Asserts that problems() is empty and that no cell displays an error (.observablehq--error). */
+  expectClean(): Promise<void>;
+}
+
+/**
+ * Starts recording a page's requests, failures, console errors and uncaught
+ * errors. Call before page.goto. data:, blob: and about: URLs are never off-origin.
+ */
+export function watchPage(page: Page, options: WatchOptions = {}): PageWatch {
+  const requests: string[] = [];
+  const found: string[] = [];
+  let origin = options.origin;
+  const ignore = options.ignore ?? [];
+  const report = (problem: string) => {
+    if (!ignore.some((re) => re.test(problem))) found.push(problem);
+  };
+  page.on("request", (request) => {
+    const url = request.url();
+    requests.push(url);
+    const {protocol, origin: o} = new URL(url);
+    if (protocol === "data:" || protocol === "blob:" || protocol === "about:") return;
+    if (origin === undefined && request.isNavigationRequest()) origin = o;
+    if (o !== origin) report(`off-origin request: ${request.method()} ${url}`);
+  });
+  page.on("requestfailed", (request) => {
+    report(`failed request: ${request.method()} ${request.url()} (${request.failure()?.errorText ?? "unknown error"})`);
+  });
+  page.on("response", (response) => {
+    if (response.status() >= 400) report(`HTTP ${response.status()}: ${response.request().method()} ${response.url()}`);
+  });
+  page.on("console", (message) => {
+    if (message.type() === "error") {
+      const {url, lineNumber} = message.location();
+      report(`console error: ${message.text()}${url ? ` (${url}:${lineNumber})` : ""}`);
+    }
+  });
+  page.on("pageerror", (error) => report(`page error: ${error.stack ?? error.message}`));
+  return {
+    requests,
+    problems: () => [...found],
+    async expectClean() {
+      const cellErrors = await page
+        .locator(".observablehq--error")
+        .evaluateAll((nodes) => nodes.map((n) => `cell error: ${(n.textContent ?? "").trim().slice(0, 300)}`));
+      expect([...found, ...cellErrors], "problems on the page").toEqual([]);
+    }
+  };
+}
+
+/**
+ * Waits until Framework has settled every cell: no <observablehq-loading>
+ * placeholder is left. Cells that never resolve make this time out.
+ */
+export async function waitForCells(page: Page, timeout = 30_000): Promise<void> {
+  await page.waitForFunction(() => document.querySelector("observablehq-loading") === null, undefined, {timeout});
+}
+
+/** watchPage + goto(path) + network idle + waitForCells. Returns the watch. */
+export async function openPage(page: Page, path: string, options: WatchOptions = {}): Promise<PageWatch> {
+  const watch = watchPage(page, options);
+  await page.goto(path, {waitUntil: "networkidle"});
+  await waitForCells(page);
+  await page.waitForLoadState("networkidle");
+  return watch;
+}
