@@ -1,0 +1,16 @@
+/**
+ * The network module: pure TypeScript, no DOM. Imported unchanged by pages, workers, data
+ * loaders, the CLI and the tests.
+ */
+export * from "./activations.js";
+export * from "./heads.js";
+export * from "./init.js";
+export * from "./random.js";
+export * from "./network.js";
+export * from "./optimizers.js";
+export * from "./samples.js";
+export * from "./trainer.js";
+export * from "./metrics.js";
+export * from "./gradcheck.js";
+export * from "./fingerprint.js";
+export * from "./serialise.js";

@@ -1,0 +1,45 @@
+/**
+ * Loss, accuracy and the confusion matrix of a network over a set of samples.
+ */
+import {argmax, type Network} from "./network.js";
+import type {Samples} from "./samples.js";
+
+export interface Evaluation {
+  /** Mean loss per sample (the head's loss: cross-entropy in nats, or ½·squared error). */
+  loss: number;
+  /** Fraction of samples whose largest output is the true class, in [0, 1]. */
+  accuracy: number;
+  /** Number of samples evaluated. */
+  count: number;
+  /** classes × classes counts, row-major: confusion[true · classes + predicted]. */
+  confusion: Uint32Array;
+  /** Predicted class of each sample. */
+  predictions: Uint8Array;
+}
+
+/**
+ * Evaluates `network` on the first `limit` samples (default all).
+ * throws RangeError when the samples' input size differs from the network's.
+ */
+export function evaluate(network: Network, samples: Samples, {limit = samples.count}: {limit?: number} = {}): Evaluation {
+  if (samples.inputSize !== network.inputSize) {
+    throw new RangeError(`invalid samples: input size ${samples.inputSize}, network expects ${network.inputSize}`);
+  }
+  const n = Math.min(limit, samples.count);
+  const classes = network.outputSize;
+  const confusion = new Uint32Array(classes * classes);
+  const predictions = new Uint8Array(n);
+  const x = network.a[0];
+  let loss = 0, correct = 0;
+  for (let i = 0; i < n; i++) {
+    samples.input(i, x);
+    const out = network.forwardWorkspace();
+    const label = samples.labels[i];
+    const predicted = argmax(out);
+    loss += network.loss(label);
+    predictions[i] = predicted;
+    if (predicted === label) correct++;
+    confusion[label * classes + predicted]++;
+  }
+  return {loss: n ? loss / n : NaN, accuracy: n ? correct / n : NaN, count: n, confusion, predictions};
+}

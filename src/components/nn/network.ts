@@ -1,0 +1,317 @@
+/**
+ * A fully-connected feed-forward network stored as flat typed arrays.
+ *
+ * Layer l (1-based, l = 1 … L) maps the activations a⁽ˡ⁻¹⁾ of the layer below to
+ *   z⁽ˡ⁾ = W⁽ˡ⁾ a⁽ˡ⁻¹⁾ + b⁽ˡ⁾   (pre-activation)
+ *   a⁽ˡ⁾ = f(z⁽ˡ⁾) for hidden layers, a⁽ᴸ⁾ = head(z⁽ᴸ⁾) for the output layer,
+ * with W⁽ˡ⁾ one Float64Array of fanOut × fanIn, row-major: W[j·fanIn + i] is the weight of the
+ * wire from unit i below to unit j above.
+ *
+ * The module never touches the DOM; it is imported unchanged by pages, workers, loaders, the CLI
+ * and the tests. Every buffer a pass needs is allocated once, so forward and backward passes
+ * allocate nothing.
+ */
+import {activation, type Activation, type ActivationName} from "./activations.js";
+import {head, type Head, type HeadName} from "./heads.js";
+import {initialiser, type InitName} from "./init.js";
+import {source, STREAM} from "./random.js";
+
+export interface NetworkConfig {
+  /** Layer sizes, input first: e.g. [784, 16, 16, 10]. At least two entries, each an integer ≥ 1. */
+  layers: number[];
+  /** Activation of every hidden layer. */
+  activation: ActivationName;
+  /** Output activation + loss. */
+  head: HeadName;
+  /** sigmoid-mse targets: true class / other classes (defaults 0.99 / 0). */
+  targets?: {on: number; off: number};
+  /** Weight initialiser. */
+  init: InitName;
+  /** Half-width of the naive `uniform` initialiser (default 0.5). */
+  initScale?: number;
+  /** Constant every bias starts at (default 0). */
+  biasInit?: number;
+  /** Integer seed of the initial weights. */
+  seed: number;
+}
+
+export interface Layer {
+  readonly fanIn: number;
+  readonly fanOut: number;
+  /** Float64Array of fanOut × fanIn, row-major. */
+  readonly weights: Float64Array;
+  /** Float64Array of fanOut. */
+  readonly biases: Float64Array;
+}
+
+/** Per-layer gradients (or any per-parameter quantity) with the shapes of the layers. */
+export interface LayerGradients {
+  /** ∂L/∂W: Float64Array of fanOut × fanIn, row-major. */
+  readonly weights: Float64Array;
+  /** ∂L/∂b: Float64Array of fanOut. */
+  readonly biases: Float64Array;
+}
+
+/** The values of one forward pass, copied out for views: index 0 is the input layer. */
+export interface ForwardTrace {
+  /** z⁽ˡ⁾ for l = 1 … L (index l − 1). */
+  z: Float64Array[];
+  /** a⁽ˡ⁾ for l = 0 … L; a⁽⁰⁾ is the input. */
+  a: Float64Array[];
+}
+
+/** One training step seen from inside, for views: deltas and gradients of every layer. */
+export interface StepTrace extends ForwardTrace {
+  loss: number;
+  /** δ⁽ˡ⁾ = ∂L/∂z⁽ˡ⁾ for l = 1 … L (index l − 1). δ⁽¹⁾ is computed here although training skips it. */
+  delta: Float64Array[];
+  /** ∂L/∂W⁽ˡ⁾ and ∂L/∂b⁽ˡ⁾ for this one sample. */
+  gradients: LayerGradients[];
+}
+
+const positiveInteger = (name: string, value: unknown): number => {
+  if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
+    throw new RangeError(`invalid ${name}: ${JSON.stringify(value)} (expected an integer ≥ 1)`);
+  }
+  return value;
+};
+
+/**
+ * Checks a config at the boundary and fills in defaults.
+ * throws RangeError naming the first bad field and its value.
+ */
+export function normaliseConfig(config: NetworkConfig): Required<Omit<NetworkConfig, "targets">> & {targets: {on: number; off: number}} {
+  if (config === null || typeof config !== "object") throw new TypeError(`invalid network config: ${config}`);
+  const {layers, targets = {on: 0.99, off: 0}, initScale = 0.5, biasInit = 0} = config;
+  if (!Array.isArray(layers) || layers.length < 2) {
+    throw new RangeError(`invalid layers: ${JSON.stringify(layers)} (expected at least an input and an output size)`);
+  }
+  layers.forEach((n, l) => positiveInteger(`layer size layers[${l}]`, n));
+  activation(config.activation);
+  head(config.head, targets);
+  initialiser(config.init);
+  if (!Number.isInteger(config.seed)) throw new RangeError(`invalid seed: ${JSON.stringify(config.seed)} (expected an integer)`);
+  if (!(Number.isFinite(initScale) && initScale > 0)) throw new RangeError(`invalid initScale: ${initScale} (expected a finite number > 0)`);
+  if (!Number.isFinite(biasInit)) throw new RangeError(`invalid biasInit: ${biasInit}`);
+  return {
+    layers: [...layers],
+    activation: config.activation,
+    head: config.head,
+    targets: {on: targets.on, off: targets.off},
+    init: config.init,
+    initScale,
+    biasInit,
+    seed: config.seed,
+  };
+}
+
+export class Network {
+  readonly config: ReturnType<typeof normaliseConfig>;
+  readonly layers: Layer[];
+  readonly activation: Activation;
+  readonly head: Head;
+  /** Number of layers with weights (L). */
+  readonly depth: number;
+  /** Workspace: z[l] = z⁽ˡ⁺¹⁾ of the last forward pass. */
+  readonly z: Float64Array[];
+  /** Workspace: a[l] = a⁽ˡ⁾ of the last forward pass; a[0] holds a copy of the input. */
+  readonly a: Float64Array[];
+  /** Workspace: delta[l] = δ⁽ˡ⁺¹⁾ of the last backward pass (delta[0] is left untouched). */
+  readonly delta: Float64Array[];
+
+  /**
+   * A network with the given config. Without `layers` the weights are drawn from the config's
+   * initialiser and seed; with `layers` (e.g. from a file) their shapes are checked against the
+   * config and the arrays are used as they are.
+   * throws RangeError on a bad config or a layer whose shape does not match.
+   */
+  constructor(config: NetworkConfig, layers?: Layer[]) {
+    this.config = normaliseConfig(config);
+    const sizes = this.config.layers;
+    this.depth = sizes.length - 1;
+    this.activation = activation(this.config.activation);
+    this.head = head(this.config.head, this.config.targets);
+    if (layers) {
+      if (layers.length !== this.depth) throw new RangeError(`invalid layers: expected ${this.depth} weight layers, got ${layers.length}`);
+      layers.forEach((layer, l) => {
+        const fanIn = sizes[l], fanOut = sizes[l + 1];
+        if (layer.fanIn !== fanIn || layer.fanOut !== fanOut) throw new RangeError(`invalid layer ${l + 1}: shape ${layer.fanOut}×${layer.fanIn}, expected ${fanOut}×${fanIn}`);
+        if (layer.weights.length !== fanIn * fanOut) throw new RangeError(`invalid layer ${l + 1}: ${layer.weights.length} weights, expected ${fanIn * fanOut}`);
+        if (layer.biases.length !== fanOut) throw new RangeError(`invalid layer ${l + 1}: ${layer.biases.length} biases, expected ${fanOut}`);
+      });
+      this.layers = layers;
+    } else {
+      this.layers = initialLayers(this.config);
+    }
+    this.a = sizes.map((n) => new Float64Array(n));
+    this.z = sizes.slice(1).map((n) => new Float64Array(n));
+    this.delta = sizes.slice(1).map((n) => new Float64Array(n));
+  }
+
+  get inputSize(): number {
+    return this.config.layers[0];
+  }
+
+  get outputSize(): number {
+    return this.config.layers[this.depth];
+  }
+
+  /** Total number of weights and biases. */
+  get parameterCount(): number {
+    return this.layers.reduce((n, {weights, biases}) => n + weights.length + biases.length, 0);
+  }
+
+  /**
+   * Runs the forward pass and returns the output activations (a view of the workspace: copy it
+   * to keep it past the next pass).
+   * throws RangeError when input.length ≠ the input layer size.
+   */
+  forward(input: ArrayLike<number>): Float64Array {
+    if (input.length !== this.inputSize) {
+      throw new RangeError(`invalid input: length ${input.length}, expected ${this.inputSize}`);
+    }
+    const x = this.a[0];
+    for (let i = 0; i < x.length; i++) x[i] = input[i];
+    return this.forwardWorkspace();
+  }
+
+  /** Forward pass from a[0] as already written into the workspace (no checks, no copy). */
+  forwardWorkspace(): Float64Array {
+    const {layers, a, z, depth} = this;
+    const f = this.activation.f;
+    for (let l = 0; l < depth; l++) {
+      const {weights, biases, fanIn, fanOut} = layers[l];
+      const x = a[l], zl = z[l], al = a[l + 1];
+      affine(weights, biases, x, zl, fanIn, fanOut);
+      if (l < depth - 1) for (let j = 0; j < fanOut; j++) al[j] = f(zl[j]);
+    }
+    this.head.activate(z[depth - 1], a[depth], this.outputSize);
+    return a[depth];
+  }
+
+  /** Loss of the last forward pass for the true class `label`. */
+  loss(label: number): number {
+    return this.head.loss(this.a[this.depth], label, this.outputSize);
+  }
+
+  /**
+   * Backpropagates from the last forward pass and adds this sample's ∂L/∂W and ∂L/∂b into
+   * `gradients` (accumulating, so a minibatch sums its samples). The input layer's delta is not
+   * needed for learning and is skipped.
+   */
+  backward(label: number, gradients: LayerGradients[]): void {
+    const {layers, a, z, delta, depth} = this;
+    const df = this.activation.df;
+    this.head.delta(a[depth], label, delta[depth - 1], this.outputSize);
+    for (let l = depth - 1; l >= 0; l--) {
+      const {fanIn, fanOut, weights} = layers[l];
+      const d = delta[l], x = a[l];
+      const g = gradients[l];
+      outerAdd(g.weights, g.biases, d, x, fanIn, fanOut);
+      if (l > 0) {
+        // δ⁽ˡ⁾_i = f'(z⁽ˡ⁾_i) · Σ_j W⁽ˡ⁺¹⁾_ji δ⁽ˡ⁺¹⁾_j, accumulated row by row (row-major W).
+        const below = delta[l - 1], zb = z[l - 1], ab = a[l];
+        below.fill(0);
+        for (let j = 0, row = 0; j < fanOut; j++, row += fanIn) {
+          const dj = d[j];
+          if (dj === 0) continue;
+          for (let i = 0; i < fanIn; i++) below[i] += weights[row + i] * dj;
+        }
+        for (let i = 0; i < fanIn; i++) below[i] *= df(zb[i], ab[i]);
+      }
+    }
+  }
+
+  /** The index of the largest output for `input` (ties: the lowest index). */
+  predict(input: ArrayLike<number>): number {
+    return argmax(this.forward(input));
+  }
+
+  /** z and a of every layer for one input, copied out for views. */
+  trace(input: ArrayLike<number>): ForwardTrace {
+    this.forward(input);
+    return {z: this.z.map((v) => v.slice()), a: this.a.map((v) => v.slice())};
+  }
+
+  /**
+   * One sample's training step seen from inside, without changing the weights: forward values,
+   * loss, every layer's delta (including δ⁽¹⁾) and gradients.
+   */
+  traceStep(input: ArrayLike<number>, label: number): StepTrace {
+    const gradients = zeroGradients(this);
+    const {z, a} = this.trace(input);
+    const loss = this.loss(label);
+    this.backward(label, gradients);
+    // δ⁽¹⁾ (skipped by backward) for completeness: f'(z⁽¹⁾) ⊙ W⁽²⁾ᵀ δ⁽²⁾.
+    const delta = this.delta.map((v) => v.slice());
+    if (this.depth > 1) {
+      const {weights, fanIn, fanOut} = this.layers[1];
+      const d1 = delta[0].fill(0);
+      for (let j = 0; j < fanOut; j++) for (let i = 0; i < fanIn; i++) d1[i] += weights[j * fanIn + i] * delta[1][j];
+      for (let i = 0; i < fanIn; i++) d1[i] *= this.activation.df(z[0][i], a[1][i]);
+    }
+    return {z, a, loss, delta, gradients};
+  }
+
+  /** A deep copy with its own weights and workspace. */
+  clone(): Network {
+    return new Network(this.config, this.layers.map(({fanIn, fanOut, weights, biases}) => ({fanIn, fanOut, weights: weights.slice(), biases: biases.slice()})));
+  }
+}
+
+/** Draws every layer's weights from the config's initialiser; biases start at biasInit. */
+function initialLayers(config: ReturnType<typeof normaliseConfig>): Layer[] {
+  const random = source(config.seed, STREAM.init);
+  const init = initialiser(config.init);
+  const layers: Layer[] = [];
+  for (let l = 0; l + 1 < config.layers.length; l++) {
+    const fanIn = config.layers[l], fanOut = config.layers[l + 1];
+    const sample = init(fanIn, fanOut, random, {scale: config.initScale});
+    const weights = new Float64Array(fanIn * fanOut);
+    for (let k = 0; k < weights.length; k++) weights[k] = sample();
+    layers.push({fanIn, fanOut, weights, biases: new Float64Array(fanOut).fill(config.biasInit)});
+  }
+  return layers;
+}
+
+/** Zeroed arrays shaped like the network's layers. */
+export function zeroGradients(network: Network): LayerGradients[] {
+  return network.layers.map(({weights, biases}) => ({weights: new Float64Array(weights.length), biases: new Float64Array(biases.length)}));
+}
+
+/**
+ * z = W x + b for W of fanOut × fanIn, row-major. Four partial sums per row break the
+ * dependency chain of one accumulator; the order is fixed, so results are reproducible.
+ */
+export function affine(W: Float64Array, b: Float64Array, x: Float64Array, z: Float64Array, fanIn: number, fanOut: number): void {
+  const n4 = fanIn - (fanIn & 3);
+  for (let j = 0, row = 0; j < fanOut; j++, row += fanIn) {
+    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    let i = 0;
+    for (; i < n4; i += 4) {
+      s0 += W[row + i] * x[i];
+      s1 += W[row + i + 1] * x[i + 1];
+      s2 += W[row + i + 2] * x[i + 2];
+      s3 += W[row + i + 3] * x[i + 3];
+    }
+    for (; i < fanIn; i++) s0 += W[row + i] * x[i];
+    z[j] = b[j] + (s0 + s1 + (s2 + s3));
+  }
+}
+
+/** gW += d ⊗ x, gb += d: one sample's weight gradient; rows of silent units (δ = 0, e.g. dead ReLUs) are skipped. */
+function outerAdd(gW: Float64Array, gb: Float64Array, d: Float64Array, x: Float64Array, fanIn: number, fanOut: number): void {
+  for (let j = 0, row = 0; j < fanOut; j++, row += fanIn) {
+    const dj = d[j];
+    gb[j] += dj;
+    if (dj === 0) continue;
+    for (let i = 0; i < fanIn; i++) gW[row + i] += dj * x[i];
+  }
+}
+
+/** Index of the largest value (the first one on ties). */
+export function argmax(values: ArrayLike<number>): number {
+  let best = 0;
+  for (let k = 1; k < values.length; k++) if (values[k] > values[best]) best = k;
+  return best;
+}

@@ -1,0 +1,164 @@
+/**
+ * Minibatch training: shuffles the samples each epoch with the run's seed, takes minibatches of
+ * `batchSize` in that order (the last one of an epoch may be smaller), and applies the optimiser
+ * to the mean gradient of each minibatch. One call of `step()` is one parameter update.
+ *
+ * The trainer allocates everything it needs up front; `step()` allocates nothing.
+ */
+import {type Network, type LayerGradients, zeroGradients} from "./network.js";
+import {optimizer, type Optimizer, type OptimizerName} from "./optimizers.js";
+import {source, shuffle, STREAM, type Source} from "./random.js";
+import type {Samples} from "./samples.js";
+
+export interface TrainingOptions {
+  /** Learning rate η, finite and > 0. */
+  learningRate: number;
+  /** Minibatch size B, an integer ≥ 1 (capped at the number of samples). */
+  batchSize: number;
+  /** Default: "momentum" when momentum > 0, else "sgd". */
+  optimizer?: OptimizerName;
+  /** Classical momentum μ in [0, 1); 0 means plain SGD. */
+  momentum?: number;
+  /** Adam's β₁, β₂, ε. */
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  /** Seed of the sample order (default: the network's seed). */
+  seed?: number;
+}
+
+export interface Divergence {
+  /** The 1-based step whose loss or update was not finite. */
+  step: number;
+  reason: string;
+}
+
+export class Trainer {
+  readonly network: Network;
+  readonly samples: Samples;
+  readonly batchSize: number;
+  readonly learningRate: number;
+  readonly optimizer: Optimizer;
+  /** Parameter updates done so far. */
+  steps = 0;
+  /** Samples consumed so far (counting repeats across epochs). */
+  samplesSeen = 0;
+  /** Completed passes over the samples. */
+  epoch = 0;
+  /** Set once a step produced a non-finite loss or parameter; training then refuses to go on. */
+  diverged: Divergence | null = null;
+  /** Sum and count of per-sample losses since the last `takeLoss()`. */
+  private lossSum = 0;
+  private lossCount = 0;
+  private readonly order: Uint32Array;
+  private cursor = 0;
+  private readonly random: Source;
+  private readonly gradients: LayerGradients[];
+
+  /**
+   * throws RangeError on a bad learning rate, batch size, momentum or optimiser name, or when the
+   * samples' input size or labels do not fit the network.
+   */
+  constructor(network: Network, samples: Samples, options: TrainingOptions) {
+    if (samples.inputSize !== network.inputSize) {
+      throw new RangeError(`invalid samples: input size ${samples.inputSize}, network expects ${network.inputSize}`);
+    }
+    if (samples.count < 1) throw new RangeError("invalid samples: empty");
+    for (let i = 0; i < samples.count; i++) {
+      const y = samples.labels[i];
+      if (!(Number.isInteger(y) && y >= 0 && y < network.outputSize)) {
+        throw new RangeError(`invalid label ${y} at sample ${i} (expected 0 … ${network.outputSize - 1})`);
+      }
+    }
+    const {batchSize, momentum = 0, seed = network.config.seed} = options;
+    if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`invalid batch size: ${batchSize} (expected an integer ≥ 1)`);
+    const name = options.optimizer ?? (momentum > 0 ? "momentum" : "sgd");
+    this.optimizer = optimizer(name, network.layers, {...options, momentum});
+    this.network = network;
+    this.samples = samples;
+    this.batchSize = Math.min(batchSize, samples.count);
+    this.learningRate = options.learningRate;
+    this.random = source(seed, STREAM.order);
+    this.order = new Uint32Array(samples.count);
+    this.gradients = zeroGradients(network);
+    this.shuffle();
+  }
+
+  /** The sample order of the current epoch (a permutation of 0 … count − 1). */
+  get epochOrder(): Uint32Array {
+    return this.order;
+  }
+
+  /** Fraction of the current epoch done, in [0, 1). */
+  get epochProgress(): number {
+    return this.cursor / this.samples.count;
+  }
+
+  private shuffle(): void {
+    const order = this.order;
+    for (let i = 0; i < order.length; i++) order[i] = i;
+    shuffle(order, this.random);
+  }
+
+  /**
+   * One minibatch update. Returns the minibatch's mean loss (before the update), or NaN when the
+   * run has diverged (then `diverged` says at which step and why, and the weights are left as the
+   * last finite update made them when the loss was the cause).
+   */
+  step(): number {
+    if (this.diverged) return NaN;
+    const {network, samples, order, gradients} = this;
+    const count = samples.count;
+    const b = Math.min(this.batchSize, count - this.cursor);
+    for (const g of gradients) {
+      g.weights.fill(0);
+      g.biases.fill(0);
+    }
+    const x = network.a[0];
+    let loss = 0;
+    for (let k = 0; k < b; k++) {
+      const i = order[this.cursor + k];
+      samples.input(i, x);
+      network.forwardWorkspace();
+      const label = samples.labels[i];
+      loss += network.loss(label);
+      network.backward(label, gradients);
+    }
+    const stepNumber = this.steps + 1;
+    if (!Number.isFinite(loss)) {
+      this.diverged = {step: stepNumber, reason: `the loss became ${loss} at step ${stepNumber}; the update was not applied`};
+      return NaN;
+    }
+    const finite = this.optimizer.step(network.layers, gradients, 1 / b);
+    this.steps = stepNumber;
+    this.samplesSeen += b;
+    this.lossSum += loss;
+    this.lossCount += b;
+    this.cursor += b;
+    if (this.cursor >= count) {
+      this.cursor = 0;
+      this.epoch++;
+      this.shuffle();
+    }
+    if (!finite) {
+      this.diverged = {step: stepNumber, reason: `a weight became non-finite at step ${stepNumber} (learning rate ${this.learningRate} is too large for this network)`};
+      return NaN;
+    }
+    return loss / b;
+  }
+
+  /** Runs up to n steps, stopping early on divergence. Returns the number of updates applied. */
+  run(n: number): number {
+    const before = this.steps;
+    for (let k = 0; k < n && !this.diverged; k++) this.step();
+    return this.steps - before;
+  }
+
+  /** Mean per-sample training loss since the last call (NaN when no sample was seen), then resets it. */
+  takeLoss(): number {
+    const mean = this.lossCount ? this.lossSum / this.lossCount : NaN;
+    this.lossSum = 0;
+    this.lossCount = 0;
+    return mean;
+  }
+}
