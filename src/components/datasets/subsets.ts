@@ -1,7 +1,8 @@
 /**
  * Which MNIST images the workbook uses, in one place. Sizes were chosen so the MNIST page's data
- * stays under 6 MB (6,000 + 1,000 + 90 images ≈ 5.6 MB) while 784→16→16→10 passes 90 % test
- * accuracy within one epoch of the training subset at the page's default settings.
+ * stays under 6 MB (30,000 + 1,000 + 90 images, about 5.2 MB gzip-compressed) while
+ * 784→16→16→10 passes 90 % test accuracy within one epoch of the training subset at the page's
+ * default settings (6,000 images were too few: 85–88 % after one epoch).
  */
 import {source, shuffle, STREAM} from "../nn/random.js";
 import type {LabelledImages} from "./idx.js";
@@ -20,8 +21,8 @@ export interface SubsetSpec {
 }
 
 export const SUBSETS = {
-  /** The page's training subset: 600 per class. */
-  train: {source: "train", perClass: 600, skipPerClass: 0},
+  /** The page's training subset: 3,000 per class (half of MNIST's training file). */
+  train: {source: "train", perClass: 3000, skipPerClass: 0},
   /** The page's test subset: 100 per class from MNIST's test file. */
   test: {source: "test", perClass: 100, skipPerClass: 0},
   /** A fixed held-out grid of 9 digits per class, disjoint from the test subset. */

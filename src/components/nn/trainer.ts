@@ -25,6 +25,8 @@ export interface TrainingOptions {
   epsilon?: number;
   /** Seed of the sample order (default: the network's seed). */
   seed?: number;
+  /** Reshuffle the samples every epoch (default true); false keeps the samples' own order. */
+  shuffle?: boolean;
 }
 
 export interface Divergence {
@@ -53,6 +55,7 @@ export class Trainer {
   private readonly order: Uint32Array;
   private cursor = 0;
   private readonly random: Source;
+  private readonly shuffles: boolean;
   private readonly gradients: LayerGradients[];
 
   /**
@@ -70,7 +73,7 @@ export class Trainer {
         throw new RangeError(`invalid label ${y} at sample ${i} (expected 0 … ${network.outputSize - 1})`);
       }
     }
-    const {batchSize, momentum = 0, seed = network.config.seed} = options;
+    const {batchSize, momentum = 0, seed = network.config.seed, shuffle = true} = options;
     if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`invalid batch size: ${batchSize} (expected an integer ≥ 1)`);
     const name = options.optimizer ?? (momentum > 0 ? "momentum" : "sgd");
     this.optimizer = optimizer(name, network.layers, {...options, momentum});
@@ -79,6 +82,7 @@ export class Trainer {
     this.batchSize = Math.min(batchSize, samples.count);
     this.learningRate = options.learningRate;
     this.random = source(seed, STREAM.order);
+    this.shuffles = shuffle;
     this.order = new Uint32Array(samples.count);
     this.gradients = zeroGradients(network);
     this.shuffle();
@@ -97,7 +101,7 @@ export class Trainer {
   private shuffle(): void {
     const order = this.order;
     for (let i = 0; i < order.length; i++) order[i] = i;
-    shuffle(order, this.random);
+    if (this.shuffles) shuffle(order, this.random);
   }
 
   /**

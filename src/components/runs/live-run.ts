@@ -1,0 +1,241 @@
+/**
+ * A training run for a page: an object with an explicit lifecycle (start, pause, step, reset,
+ * dispose) that trains in short time slices on the main thread, so the page keeps answering
+ * clicks while it learns. It evaluates the test samples on a fixed schedule (every `evalEvery`
+ * training samples), so the curves of two runs with the same config line up point for point.
+ *
+ * A page cell creates one, hands its state to other cells through `subscribe`, and disposes
+ * it on `invalidation`, so no training loop outlives the cell that started it.
+ */
+import {evaluate, fingerprint, Network, Trainer, type NetworkConfig, type Samples, type TrainingOptions} from "../nn/index.js";
+
+export type RunStatus = "idle" | "training" | "paused" | "diverged";
+
+export interface RunPoint {
+  /** Training samples seen when the point was taken. */
+  samples: number;
+  /** samples / training-set size. */
+  epoch: number;
+  /** Mean training loss over the samples since the previous point (NaN at 0). */
+  trainLoss: number;
+  /** Mean loss and accuracy (0–1) on the test samples. */
+  testLoss: number;
+  testAccuracy: number;
+}
+
+export interface RunState {
+  status: RunStatus;
+  /** Human-readable reason for the status (why it diverged or stopped); "" when none. */
+  message: string;
+  steps: number;
+  samplesSeen: number;
+  /** Epochs as a fraction: samplesSeen / training-set size. */
+  epoch: number;
+  /** Latest evaluated figures (NaN before the first). */
+  trainLoss: number;
+  testLoss: number;
+  testAccuracy: number;
+  /** Engine throughput: samples per second of time spent in training steps only. */
+  samplesPerSecond: number;
+  parameters: number;
+  fingerprint: string;
+  history: RunPoint[];
+}
+
+export interface LiveRunOptions {
+  /** Evaluate the test samples every this many training samples (default 500). */
+  evalEvery?: number;
+  /** Longest slice of work between two yields to the page, in ms (default 12). */
+  sliceMs?: number;
+  /** Target training speed in samples per second (default Infinity: as fast as the engine goes). */
+  speed?: number;
+  /** Each start trains at most this many epochs, then pauses by itself (default Infinity). */
+  maxEpochs?: number;
+  /** Timer used to yield; tests may pass their own. */
+  schedule?: (callback: () => void) => unknown;
+  /** Pause between notifications while training, in ms (default 100). */
+  notifyEveryMs?: number;
+}
+
+const now = () => performance.now();
+
+export class LiveRun {
+  readonly networkConfig: NetworkConfig;
+  readonly trainingOptions: TrainingOptions;
+  readonly train: Samples;
+  readonly test: Samples;
+  private readonly options: Required<Omit<LiveRunOptions, "schedule">> & {schedule: (callback: () => void) => unknown};
+  network!: Network;
+  trainer!: Trainer;
+  private status: RunStatus = "idle";
+  private message = "";
+  private history: RunPoint[] = [];
+  private nextEval = 0;
+  private computeMs = 0;
+  private computeSamples = 0;
+  private running = false;
+  private disposed = false;
+  private clockStart = 0;
+  private clockSamples = 0;
+  private lastNotify = 0;
+  /** samplesSeen at the last start(), and where that start pauses by itself (maxEpochs later). */
+  private startedAt = 0;
+  private stopAt = Infinity;
+  private readonly listeners = new Set<(state: RunState) => void>();
+
+  /** throws RangeError (from the network module) on a bad config or options. */
+  constructor(networkConfig: NetworkConfig, trainingOptions: TrainingOptions, train: Samples, test: Samples, options: LiveRunOptions = {}) {
+    this.networkConfig = networkConfig;
+    this.trainingOptions = trainingOptions;
+    this.train = train;
+    this.test = test;
+    const {evalEvery = 500, sliceMs = 12, speed = Infinity, maxEpochs = Infinity, notifyEveryMs = 100} = options;
+    if (!(Number.isInteger(evalEvery) && evalEvery >= 1)) throw new RangeError(`invalid evalEvery: ${evalEvery}`);
+    if (!(speed > 0)) throw new RangeError(`invalid speed: ${speed} (expected samples per second > 0)`);
+    this.options = {evalEvery, sliceMs, speed, maxEpochs, notifyEveryMs, schedule: options.schedule ?? ((callback) => setTimeout(callback, 0))};
+    this.reset();
+  }
+
+  /** Throws away the weights and history and starts again from the seed: status idle. */
+  reset(): void {
+    this.running = false;
+    this.network = new Network(this.networkConfig);
+    this.trainer = new Trainer(this.network, this.train, this.trainingOptions);
+    this.status = "idle";
+    this.message = "";
+    this.history = [];
+    this.nextEval = 0;
+    this.computeMs = 0;
+    this.computeSamples = 0;
+    this.evaluateIfDue();
+    this.notify(true);
+  }
+
+  /** Starts or resumes training in time slices. No effect once diverged or disposed. */
+  start(): void {
+    if (this.disposed || this.status === "diverged" || this.running) return;
+    this.startedAt = this.trainer.samplesSeen;
+    this.stopAt = this.startedAt + this.options.maxEpochs * this.train.count;
+    this.running = true;
+    this.status = "training";
+    this.message = "";
+    this.clockStart = now();
+    this.clockSamples = this.trainer.samplesSeen;
+    this.notify(true);
+    this.options.schedule(() => this.tick());
+  }
+
+  /** Stops after the current slice; status paused. */
+  pause(message = ""): void {
+    if (this.disposed || this.status === "diverged") return;
+    this.running = false;
+    this.status = this.trainer.steps ? "paused" : "idle";
+    this.message = message;
+    this.notify(true);
+  }
+
+  /** One minibatch update, then paused. */
+  step(): void {
+    if (this.disposed || this.status === "diverged") return;
+    this.running = false;
+    this.trainStep();
+    if (!this.trainer.diverged) this.status = "paused";
+    this.notify(true);
+  }
+
+  /** Stops for good and drops the listeners; later calls do nothing. */
+  dispose(): void {
+    this.running = false;
+    this.disposed = true;
+    this.listeners.clear();
+  }
+
+  /** Changes the target speed (samples per second, Infinity for full speed) without touching the run. */
+  setSpeed(speed: number): void {
+    if (!(speed > 0)) throw new RangeError(`invalid speed: ${speed} (expected samples per second > 0)`);
+    this.options.speed = speed;
+    this.clockStart = now();
+    this.clockSamples = this.trainer.samplesSeen;
+  }
+
+  /** Changes how many epochs one start trains before pausing by itself (applies to the current start too). */
+  setMaxEpochs(epochs: number): void {
+    if (!(epochs > 0)) throw new RangeError(`invalid maxEpochs: ${epochs} (expected > 0)`);
+    this.options.maxEpochs = epochs;
+    this.stopAt = this.startedAt + epochs * this.train.count;
+  }
+
+  /** Calls `listener` now and after every change (throttled while training). Returns the unsubscriber. */
+  subscribe(listener: (state: RunState) => void): () => void {
+    this.listeners.add(listener);
+    listener(this.state);
+    return () => this.listeners.delete(listener);
+  }
+
+  get state(): RunState {
+    const last = this.history[this.history.length - 1];
+    return {
+      status: this.status,
+      message: this.message,
+      steps: this.trainer.steps,
+      samplesSeen: this.trainer.samplesSeen,
+      epoch: this.trainer.samplesSeen / this.train.count,
+      trainLoss: last ? last.trainLoss : NaN,
+      testLoss: last ? last.testLoss : NaN,
+      testAccuracy: last ? last.testAccuracy : NaN,
+      samplesPerSecond: this.computeMs > 0 ? (this.computeSamples / this.computeMs) * 1000 : NaN,
+      parameters: this.network.parameterCount,
+      fingerprint: fingerprint(this.network.layers),
+      history: this.history.slice(),
+    };
+  }
+
+  private trainStep(): void {
+    const t = now();
+    const before = this.trainer.samplesSeen;
+    this.trainer.step();
+    this.computeMs += now() - t;
+    this.computeSamples += this.trainer.samplesSeen - before;
+    if (this.trainer.diverged) {
+      this.running = false;
+      this.status = "diverged";
+      this.message = `Diverged: ${this.trainer.diverged.reason}. Lower the learning rate and reset.`;
+      return;
+    }
+    this.evaluateIfDue();
+  }
+
+  private evaluateIfDue(): void {
+    if (this.trainer.samplesSeen < this.nextEval) return;
+    const {loss, accuracy} = evaluate(this.network, this.test);
+    const samples = this.trainer.samplesSeen;
+    this.history.push({samples, epoch: samples / this.train.count, trainLoss: this.trainer.takeLoss(), testLoss: loss, testAccuracy: accuracy});
+    this.nextEval = (Math.floor(samples / this.options.evalEvery) + 1) * this.options.evalEvery;
+  }
+
+  private tick(): void {
+    if (!this.running || this.disposed) return;
+    const {sliceMs, speed, maxEpochs} = this.options;
+    const end = now() + sliceMs;
+    // Samples allowed so far at the target speed since start() (Infinity when unthrottled).
+    const allowed = speed === Infinity ? Infinity : this.clockSamples + ((now() - this.clockStart) / 1000) * speed;
+    while (this.running && now() < end && this.trainer.samplesSeen < allowed) {
+      this.trainStep();
+      if (this.trainer.samplesSeen >= this.stopAt) {
+        this.pause(`Paused by itself after ${maxEpochs} epoch${maxEpochs === 1 ? "" : "s"}; press Train to go on.`);
+        return;
+      }
+    }
+    this.notify(false);
+    if (this.running) this.options.schedule(() => this.tick());
+  }
+
+  private notify(force: boolean): void {
+    if (this.disposed || this.listeners.size === 0) return;
+    const t = now();
+    if (!force && t - this.lastNotify < this.options.notifyEveryMs) return;
+    this.lastNotify = t;
+    const state = this.state;
+    for (const listener of this.listeners) listener(state);
+  }
+}

@@ -1,0 +1,56 @@
+/**
+ * Learning curves of a run, drawn with Observable Plot: pure functions of (history, {width})
+ * returning an SVG/figure element.
+ */
+import * as Plot from "@observablehq/plot";
+import type {RunPoint} from "../runs/live-run.js";
+
+export interface CurveOptions {
+  width?: number;
+  height?: number;
+  /** Extent of the x axis in epochs (default: the history's extent, at least 1). */
+  epochs?: number;
+}
+
+/** Training loss (per window) and test loss against epochs; y is the mean cross-entropy in nats. */
+export function lossChart(history: RunPoint[], {width = 640, height = 220, epochs}: CurveOptions = {}): SVGSVGElement | HTMLElement {
+  const rows = history.flatMap((p) => [
+    {epoch: p.epoch, loss: p.trainLoss, set: "training (window mean)"},
+    {epoch: p.epoch, loss: p.testLoss, set: "test subset"},
+  ]).filter((d) => Number.isFinite(d.loss));
+  const xMax = Math.max(epochs ?? 0, 1, ...history.map((p) => p.epoch));
+  return Plot.plot({
+    width,
+    height,
+    marginLeft: 48,
+    x: {label: "epochs →", domain: [0, xMax]},
+    y: {label: "↑ loss (cross-entropy, nats)", grid: true, domain: [0, Math.max(2.5, ...rows.map((d) => d.loss))]},
+    color: {legend: true, domain: ["training (window mean)", "test subset"], range: ["#4269d0", "#ff725c"]},
+    marks: [
+      Plot.ruleY([0]),
+      Plot.line(rows, {x: "epoch", y: "loss", stroke: "set", strokeWidth: 1.5}),
+      Plot.dot(rows, Plot.selectLast({x: "epoch", y: "loss", fill: "set", r: 2.5})),
+      Plot.tip(rows, Plot.pointerX({x: "epoch", y: "loss", stroke: "set", format: {epoch: ".2f", loss: ".3f"}})),
+    ],
+  });
+}
+
+/** Test accuracy (%) against epochs, with a 90 % reference line. */
+export function accuracyChart(history: RunPoint[], {width = 640, height = 220, epochs}: CurveOptions = {}): SVGSVGElement | HTMLElement {
+  const rows = history.filter((p) => Number.isFinite(p.testAccuracy)).map((p) => ({epoch: p.epoch, accuracy: 100 * p.testAccuracy}));
+  const xMax = Math.max(epochs ?? 0, 1, ...history.map((p) => p.epoch));
+  return Plot.plot({
+    width,
+    height,
+    marginLeft: 48,
+    x: {label: "epochs →", domain: [0, xMax]},
+    y: {label: "↑ test accuracy (%)", domain: [0, 100], grid: true},
+    marks: [
+      Plot.ruleY([90], {stroke: "#999", strokeDasharray: "4 3"}),
+      Plot.text([90], {x: xMax, y: (d: number) => d, text: () => "90 %", textAnchor: "end", dy: -6, fill: "#777"}),
+      Plot.line(rows, {x: "epoch", y: "accuracy", stroke: "#3ca951", strokeWidth: 1.5}),
+      Plot.dot(rows, Plot.selectLast({x: "epoch", y: "accuracy", fill: "#3ca951", r: 2.5})),
+      Plot.tip(rows, Plot.pointerX({x: "epoch", y: "accuracy", format: {epoch: ".2f", accuracy: ".1f"}})),
+    ],
+  });
+}
