@@ -79,13 +79,16 @@ describe("toJSON / fromJSON", () => {
     );
   });
 
-  // BUG (src/components/nn/serialise.ts, toJSON): JSON.stringify writes −0 as 0, so a network with a −0
-  // parameter (e.g. biasInit: −0, or weights set by hand) saves a fingerprint computed over −0's bytes
-  // but reloads +0, and fromJSON rejects its own file with "fingerprint: file says …".
-  it.fails("round-trips a network with a −0 bias (biasInit: −0) [fails: −0 is written as 0, fingerprint mismatch]", () => {
+  // JSON writes −0 as 0; the fingerprint hashes −0 as +0 so a network with a −0 parameter still
+  // reloads (as +0, which behaves the same in every pass).
+  it("round-trips a network with a −0 bias (biasInit: −0) to +0 with the same fingerprint and outputs", () => {
     const net = new Network({...config, biasInit: -0});
     expect(Object.is(net.layers[0].biases[0], -0)).toBe(true);
-    expectSameNetwork(net, roundTrip(net));
+    const back = roundTrip(net);
+    expect(fingerprint(back.layers)).toBe(fingerprint(net.layers));
+    expect(Object.is(back.layers[0].biases[0], 0)).toBe(true);
+    const x = [0.1, -0.2, 0.3, 0.4];
+    expectBitIdentical(back.forward(x).slice(), net.forward(x).slice(), "outputs");
   });
 });
 

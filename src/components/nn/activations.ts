@@ -5,6 +5,8 @@
  * Backpropagation needs f'(z); `df` receives both z and a = f(z) so that sigmoid and tanh
  * can reuse the activation they already computed (σ' = a(1 − a), tanh' = 1 − a²).
  */
+import {exp, tanh} from "./math.js";
+
 export interface Activation {
   /** a = f(z). */
   readonly f: (z: number) => number;
@@ -19,12 +21,12 @@ export const LEAKY_SLOPE = 0.01;
 
 export const activations = {
   sigmoid: {
-    f: (z: number) => 1 / (1 + Math.exp(-z)),
+    f: (z: number) => 1 / (1 + exp(-z)),
     df: (_z: number, a: number) => a * (1 - a),
     description: "logistic σ(z) = 1/(1+e^−z), output in (0, 1), slope at most 1/4",
   },
   tanh: {
-    f: (z: number) => Math.tanh(z),
+    f: (z: number) => tanh(z),
     df: (_z: number, a: number) => 1 - a * a,
     description: "hyperbolic tangent, output in (−1, 1), zero-centred",
   },

@@ -3,6 +3,8 @@
  * layer's weights then biases, in layer order, as little-endian IEEE-754 doubles. Two networks
  * with the same fingerprint have, for any practical purpose, the same parameters bit for bit,
  * so a reader can tell that a published run and their re-run are the same network.
+ * −0 is hashed as +0: the two behave the same in every pass, and JSON (the saved file) cannot
+ * tell them apart.
  */
 import {sha256} from "@noble/hashes/sha2.js";
 import type {Layer} from "./network.js";
@@ -12,7 +14,9 @@ export const FINGERPRINT_LENGTH = 12;
 const littleEndian = new Uint8Array(new Uint16Array([1]).buffer)[0] === 1;
 
 function bytes(array: Float64Array): Uint8Array {
-  const view = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+  // x + 0 turns −0 into +0 and leaves every other value as it is.
+  const canonical = array.map((x) => x + 0);
+  const view = new Uint8Array(canonical.buffer);
   if (littleEndian) return view;
   const copy = new Uint8Array(view.length);
   for (let i = 0; i < view.length; i += 8) for (let k = 0; k < 8; k++) copy[i + k] = view[i + 7 - k];

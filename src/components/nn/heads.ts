@@ -7,6 +7,8 @@
  *   with targets t_k = `on` for the true class and `off` for the others (0.99 / 0.0 keeps σ off
  *   its flat asymptote, as in Rashid's 5×5 lesson).
  */
+import {exp, ln} from "./math.js";
+
 export interface Head {
   readonly name: HeadName;
   /** Writes a = head(z) for the n logits in z. */
@@ -35,11 +37,11 @@ function softmaxCrossEntropy(): Head {
       let m = -Infinity;
       for (let k = 0; k < n; k++) if (z[k] > m) m = z[k];
       let s = 0;
-      for (let k = 0; k < n; k++) s += a[k] = Math.exp(z[k] - m);
+      for (let k = 0; k < n; k++) s += a[k] = exp(z[k] - m);
       for (let k = 0; k < n; k++) a[k] /= s;
     },
     loss(a, label) {
-      return -Math.log(Math.max(a[label], LOG_FLOOR));
+      return -ln(Math.max(a[label], LOG_FLOOR));
     },
     delta(a, label, delta, n) {
       for (let k = 0; k < n; k++) delta[k] = a[k] - (k === label ? 1 : 0);
@@ -53,7 +55,7 @@ function sigmoidSquaredError({on = 0.99, off = 0}: HeadOptions = {}): Head {
   return {
     name: "sigmoid-mse",
     activate(z, a, n) {
-      for (let k = 0; k < n; k++) a[k] = 1 / (1 + Math.exp(-z[k]));
+      for (let k = 0; k < n; k++) a[k] = 1 / (1 + exp(-z[k]));
     },
     loss(a, label, n) {
       let s = 0;

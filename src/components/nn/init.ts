@@ -12,9 +12,12 @@
  * | uniform         | U(±scale), scale default 0.5         | the naive baseline              |
  * | zeros           | 0                                    | every unit identical: symmetry  |
  *
- * Random draws use d3-random's distributions on the seeded source passed in.
+ * Uniform draws use d3-random on the seeded source passed in. Normal draws use Marsaglia's polar
+ * method (as d3-random's randomNormal does) with the engine-independent ln of ./math.ts, so the
+ * same seed gives the same weights bit for bit in Node and in every browser.
  */
-import {randomNormal, randomUniform} from "d3-random";
+import {randomUniform} from "d3-random";
+import {ln} from "./math.js";
 
 export type Sampler = () => number;
 export interface InitOptions {
@@ -23,7 +26,26 @@ export interface InitOptions {
 }
 export type Initialiser = (fanIn: number, fanOut: number, source: () => number, options?: InitOptions) => Sampler;
 
-const normal = (std: number, source: () => number): Sampler => randomNormal.source(source)(0, std);
+/** N(0, std²) by Marsaglia's polar method (Marsaglia & Bray, 1964): two normals per accepted pair. */
+function normal(std: number, source: () => number): Sampler {
+  let spare: number | null = null;
+  return () => {
+    if (spare !== null) {
+      const y = spare;
+      spare = null;
+      return std * y;
+    }
+    let x: number, y: number, r: number;
+    do {
+      x = source() * 2 - 1;
+      y = source() * 2 - 1;
+      r = x * x + y * y;
+    } while (!r || r > 1);
+    const k = Math.sqrt((-2 * ln(r)) / r);
+    spare = x * k;
+    return std * y * k;
+  };
+}
 const uniform = (limit: number, source: () => number): Sampler => randomUniform.source(source)(-limit, limit);
 
 export const initialisers = {

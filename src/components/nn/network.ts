@@ -69,9 +69,12 @@ export interface StepTrace extends ForwardTrace {
   gradients: LayerGradients[];
 }
 
+/** A value as a message shows it: numbers as JavaScript prints them (NaN, Infinity), the rest as JSON. */
+const show = (value: unknown): string => (typeof value === "number" ? String(value) : JSON.stringify(value));
+
 const positiveInteger = (name: string, value: unknown): number => {
   if (typeof value !== "number" || !Number.isInteger(value) || value < 1) {
-    throw new RangeError(`invalid ${name}: ${JSON.stringify(value)} (expected an integer ≥ 1)`);
+    throw new RangeError(`invalid ${name}: ${show(value)} (expected an integer ≥ 1)`);
   }
   return value;
 };
@@ -90,7 +93,7 @@ export function normaliseConfig(config: NetworkConfig): Required<Omit<NetworkCon
   activation(config.activation);
   head(config.head, targets);
   initialiser(config.init);
-  if (!Number.isInteger(config.seed)) throw new RangeError(`invalid seed: ${JSON.stringify(config.seed)} (expected an integer)`);
+  if (!Number.isInteger(config.seed)) throw new RangeError(`invalid seed: ${show(config.seed)} (expected an integer)`);
   if (!(Number.isFinite(initScale) && initScale > 0)) throw new RangeError(`invalid initScale: ${initScale} (expected a finite number > 0)`);
   if (!Number.isFinite(biasInit)) throw new RangeError(`invalid biasInit: ${biasInit}`);
   return {

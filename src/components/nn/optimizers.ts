@@ -10,6 +10,7 @@
  * It returns false when any updated parameter is not finite (the run has diverged); the check
  * costs one addition per parameter, fused into the update loop.
  */
+import {pow} from "./math.js";
 import type {Layer, LayerGradients} from "./network.js";
 
 export interface OptimizerOptions {
@@ -78,7 +79,7 @@ const adam: Factory = (layers, {learningRate, beta1 = 0.9, beta2 = 0.999, epsilo
     name: "adam",
     step(layers, gradients, scale) {
       t++;
-      const c1 = 1 / (1 - beta1 ** t), c2 = 1 / (1 - beta2 ** t);
+      const c1 = 1 / (1 - pow(beta1, t)), c2 = 1 / (1 - pow(beta2, t));
       const apply = (theta: Float64Array, gs: Float64Array, ms: Float64Array, vs: Float64Array): number => {
         let s = 0;
         for (let i = 0; i < theta.length; i++) {

@@ -47,7 +47,7 @@ function numbers(value: unknown, what: string, length: number): Float64Array {
   const out = new Float64Array(length);
   for (let i = 0; i < length; i++) {
     const v = value[i];
-    if (typeof v !== "number" || !Number.isFinite(v)) throw new NetworkFileError(`${what}[${i}]: ${JSON.stringify(v)} is not a finite number`);
+    if (typeof v !== "number" || !Number.isFinite(v)) throw new NetworkFileError(`${what}[${i}]: ${typeof v === "number" ? String(v) : JSON.stringify(v)} is not a finite number`);
     out[i] = v;
   }
   return out;

@@ -76,7 +76,7 @@ export class Trainer {
     const {batchSize, momentum = 0, seed = network.config.seed, shuffle = true} = options;
     if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`invalid batch size: ${batchSize} (expected an integer ≥ 1)`);
     const name = options.optimizer ?? (momentum > 0 ? "momentum" : "sgd");
-    this.optimizer = optimizer(name, network.layers, {...options, momentum});
+    this.optimizer = optimizer(name, network.layers, options);
     this.network = network;
     this.samples = samples;
     this.batchSize = Math.min(batchSize, samples.count);
