@@ -226,7 +226,8 @@ export class LiveRun {
         return;
       }
     }
-    this.notify(false);
+    // Throttled while training; a run that just stopped (diverged) always reports its final state.
+    this.notify(!this.running);
     if (this.running) this.options.schedule(() => this.tick());
   }
 
