@@ -1,0 +1,165 @@
+#!/usr/bin/env -S npx tsx
+/**
+ * Headless training on MNIST with the workbook's network module.
+ *
+ *   npm run train -- --layers 784,16,16,10 --activation relu --init he-normal --lr 0.01 \
+ *     --batch 32 --momentum 0.9 --epochs 1 --seed 1 --train 30000 --test 10000
+ *   npm run train -- --subset page --steps 200      # the MNIST page's run, update for update
+ *
+ * Progress goes to stderr (cli-progress); one JSON object goes to stdout: config, final train
+ * loss, test accuracy, samples per second, fingerprint. Bad flags exit 2 with a message.
+ */
+import {writeFileSync} from "node:fs";
+import {Command, InvalidArgumentError, Option} from "commander";
+import cliProgress from "cli-progress";
+import {activationNames, evaluate, fingerprint, initNames, Network, pixelSamples, toJSON, Trainer, type ActivationName, type InitName, type NetworkConfig, type TrainingOptions} from "../src/components/nn/index.js";
+import {readMnist} from "../src/components/datasets/mnist-node.js";
+import {balancedIndices, DATA_SEED, perClassFor, selectSubset, take, type SubsetName} from "../src/components/datasets/subsets.js";
+import type {LabelledImages} from "../src/components/datasets/idx.js";
+import {mnistRun, mnistSchema, MNIST_LAYERS} from "../src/components/runs/mnist.js";
+
+const integer = (name: string, min: number) => (text: string) => {
+  const value = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isInteger(value) || value < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(text)}`);
+  return value;
+};
+const positive = (name: string) => (text: string) => {
+  const value = Number(text);
+  if (text.trim() === "" || !Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`${name} must be a finite number > 0, got ${JSON.stringify(text)}`);
+  return value;
+};
+const unit = (name: string) => (text: string) => {
+  const value = Number(text);
+  if (text.trim() === "" || !(value >= 0 && value < 1)) throw new InvalidArgumentError(`${name} must be a number in [0, 1), got ${JSON.stringify(text)}`);
+  return value;
+};
+const layerList = (text: string) => {
+  const sizes = text.split(",").map((s) => Number(s));
+  if (sizes.length < 2 || sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new InvalidArgumentError(`layers must be comma-separated integers ≥ 1 (input first), got ${JSON.stringify(text)}`);
+  if (sizes[0] !== 784) throw new InvalidArgumentError(`the input layer must have 784 units (28×28 pixels), got ${sizes[0]}`);
+  if (sizes[sizes.length - 1] !== 10) throw new InvalidArgumentError(`the output layer must have 10 units (digits 0–9), got ${sizes[sizes.length - 1]}`);
+  return sizes;
+};
+const initAlias: Record<string, InitName> = {he: "he-normal", xavier: "xavier-normal", glorot: "xavier-normal", kaiming: "he-normal", lecun: "lecun-normal"};
+
+export interface TrainResult {
+  config: {network: NetworkConfig; training: TrainingOptions; data: {subset: string; train: number; test: number; dataSeed: number}; epochs: number | null; steps: number};
+  steps: number;
+  samplesSeen: number;
+  epochs: number;
+  trainLoss: number;
+  testLoss: number;
+  testAccuracy: number;
+  samplesPerSecond: number;
+  fingerprint: string;
+  initialFingerprint: string;
+  diverged: string | null;
+}
+
+export function program(): Command {
+  const d = mnistSchema;
+  return new Command("train")
+    .description("Train a fully-connected network on MNIST and print one JSON result on stdout.")
+    .addOption(new Option("--layers <sizes>", "layer sizes, input first").default(MNIST_LAYERS, MNIST_LAYERS.join(",")).argParser(layerList))
+    .addOption(new Option("--activation <name>", "hidden activation").choices(activationNames).default(d.activation.default))
+    .addOption(new Option("--init <name>", `initialiser (${initNames.join(", ")}; he, xavier, glorot, lecun are aliases)`).default(d.init.default).argParser((t) => {
+      const name = initAlias[t] ?? t;
+      if (!(initNames as string[]).includes(name)) throw new InvalidArgumentError(`unknown init ${JSON.stringify(t)}; expected one of ${initNames.join(", ")}`);
+      return name;
+    }))
+    .addOption(new Option("--optimizer <name>", "sgd (momentum when --momentum > 0) or adam").choices(["sgd", "adam"]).default(d.optimizer.default))
+    .addOption(new Option("--lr <eta>", "learning rate η").default(d.lr.default).argParser(positive("--lr")))
+    .addOption(new Option("--batch <B>", "minibatch size").default(d.batch.default).argParser(integer("--batch", 1)))
+    .addOption(new Option("--momentum <mu>", "classical momentum μ (0 = plain SGD)").default(d.momentum.default).argParser(unit("--momentum")))
+    .addOption(new Option("--epochs <n>", "passes over the training set").default(1).argParser(positive("--epochs")))
+    .addOption(new Option("--steps <n>", "stop after exactly n updates (overrides --epochs)").argParser(integer("--steps", 0)))
+    .addOption(new Option("--seed <n>", "seed of the initial weights and the sample order").default(d.seed.default).argParser(integer("--seed", 0)))
+    .addOption(new Option("--subset <name>", "page: the MNIST page's own subsets; custom: --train/--test").choices(["page", "custom"]).default("custom"))
+    .addOption(new Option("--train <n>", "training images, class-balanced (60000 = all)").default(60000).argParser(integer("--train", 10)))
+    .addOption(new Option("--test <n>", "test images, class-balanced (10000 = all)").default(10000).argParser(integer("--test", 10)))
+    .addOption(new Option("--out <file>", "also save the trained network as JSON"))
+    .option("--quiet", "no progress bar")
+    .showHelpAfterError();
+}
+
+/** A class-balanced selection of n images, or the whole file when n covers it. */
+function subsetOf(images: LabelledImages, n: number, name: string) {
+  if (n > images.count) throw new InvalidArgumentError(`${name} ${n} exceeds the ${images.count} images available`);
+  if (n === images.count) return take(images, Uint32Array.from({length: n}, (_, i) => i));
+  return take(images, balancedIndices(images.labels, perClassFor(n)));
+}
+
+export function train(options: ReturnType<Command["opts"]>): TrainResult {
+  const o = options as {layers: number[]; activation: ActivationName; init: InitName; optimizer: "sgd" | "adam"; lr: number; batch: number; momentum: number; epochs: number; steps?: number; seed: number; subset: "page" | "custom"; train: number; test: number; out?: string; quiet?: boolean};
+  const trainFile = readMnist("train"), testFile = readMnist("test");
+  const page = o.subset === "page";
+  const pick = (name: SubsetName, file: LabelledImages, n: number) => (page ? selectSubset(name, file) : subsetOf(file, n, `--${name}`));
+  const trainSet = pick("train", trainFile, o.train), testSet = pick("test", testFile, o.test);
+  const {network: networkConfig, training} = mnistRun({activation: o.activation, init: o.init, optimizer: o.optimizer, lr: o.lr, batch: o.batch, momentum: o.momentum, seed: o.seed}, o.layers);
+  const network = new Network(networkConfig);
+  const initialFingerprint = fingerprint(network.layers);
+  const samples = pixelSamples(trainSet.pixels, trainSet.labels, 784);
+  const trainer = new Trainer(network, samples, training);
+  const stepsPerEpoch = Math.ceil(trainSet.count / trainer.batchSize);
+  const total = o.steps ?? Math.ceil(o.epochs * stepsPerEpoch);
+  const bar = new cliProgress.SingleBar({format: "train |{bar}| {percentage}% | {value}/{total} updates | epoch {epoch} | loss {loss} | {speed} samples/s", stream: process.stderr, noTTYOutput: !o.quiet, notTTYSchedule: 2000}, cliProgress.Presets.shades_classic);
+  if (!o.quiet) bar.start(total, 0, {epoch: "0.00", loss: "–", speed: "–"});
+  let computeMs = 0, lastLoss = NaN, lossSum = 0, lossCount = 0;
+  const chunk = Math.max(1, Math.min(200, Math.floor(total / 100)));
+  for (let done = 0; done < total && !trainer.diverged; ) {
+    const n = Math.min(chunk, total - done);
+    const t = performance.now();
+    trainer.run(n);
+    computeMs += performance.now() - t;
+    done += n;
+    const loss = trainer.takeLoss();
+    if (Number.isFinite(loss)) {
+      lastLoss = loss;
+      // Final train loss: mean over the last epoch's worth of updates.
+      if (done > total - stepsPerEpoch) (lossSum += loss * n), (lossCount += n);
+    }
+    if (!o.quiet) bar.update(trainer.steps, {epoch: (trainer.samplesSeen / trainSet.count).toFixed(2), loss: lastLoss.toFixed(3), speed: Math.round((trainer.samplesSeen / computeMs) * 1000)});
+  }
+  if (!o.quiet) bar.stop();
+  const ev = evaluate(network, pixelSamples(testSet.pixels, testSet.labels, 784));
+  if (o.out) writeFileSync(o.out, JSON.stringify(toJSON(network, {training, subset: o.subset, steps: trainer.steps})));
+  return {
+    config: {network: networkConfig, training, data: {subset: page ? "page" : "custom", train: trainSet.count, test: testSet.count, dataSeed: DATA_SEED}, epochs: o.steps === undefined ? o.epochs : null, steps: total},
+    steps: trainer.steps,
+    samplesSeen: trainer.samplesSeen,
+    epochs: trainer.samplesSeen / trainSet.count,
+    trainLoss: lossCount ? lossSum / lossCount : lastLoss,
+    testLoss: ev.loss,
+    testAccuracy: ev.accuracy,
+    samplesPerSecond: computeMs > 0 ? Math.round((trainer.samplesSeen / computeMs) * 1000) : 0,
+    fingerprint: fingerprint(network.layers),
+    initialFingerprint,
+    diverged: trainer.diverged ? trainer.diverged.reason : null,
+  };
+}
+
+export function main(argv: string[]): number {
+  const command = program().exitOverride();
+  try {
+    command.parse(argv, {from: "user"});
+  } catch (error) {
+    const code = (error as {exitCode?: number}).exitCode;
+    return code === 0 ? 0 : 2;
+  }
+  try {
+    const result = train(command.opts());
+    process.stdout.write(JSON.stringify(result, null, 2) + "\n");
+    if (result.diverged) {
+      process.stderr.write(`train: diverged: ${result.diverged}\n`);
+      return 1;
+    }
+    return 0;
+  } catch (error) {
+    process.stderr.write(`train: ${(error as Error).message}\n`);
+    return error instanceof InvalidArgumentError || error instanceof RangeError ? 2 : 1;
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}` || process.argv[1]?.endsWith("bin/train.ts")) {
+  process.exitCode = main(process.argv.slice(2));
+}
