@@ -1,0 +1,223 @@
+import {execFile} from "node:child_process";
+import {mkdtempSync, readFileSync, rmSync} from "node:fs";
+import {tmpdir} from "node:os";
+import {join} from "node:path";
+import {fileURLToPath} from "node:url";
+import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
+import {main, program, type TrainResult} from "../../bin/train.js";
+import {fingerprint, fromJSON, Network, pixelSamples, Trainer} from "../../src/components/nn/index.js";
+import {readMnist} from "../../src/components/datasets/mnist-node.js";
+import {selectSubset} from "../../src/components/datasets/subsets.js";
+import {defaults} from "../../src/components/runs/params.js";
+import {mnistRun, mnistSchema} from "../../src/components/runs/mnist.js";
+
+const root = fileURLToPath(new URL("../..", import.meta.url));
+
+interface Exit {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs `node --import tsx bin/train.ts …args` from the repo root. */
+function cli(args: string[]): Promise<Exit> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ["--import", "tsx", "bin/train.ts", ...args], {cwd: root, encoding: "utf8", maxBuffer: 64 << 20}, (error, stdout, stderr) => {
+      const status = error ? ((error as {code?: unknown}).code as number | null) : 0;
+      resolve({status: typeof status === "number" ? status : null, stdout, stderr});
+    });
+  });
+}
+
+/** The single JSON object a successful run prints (throws if stdout holds anything else). */
+function result(exit: Exit): TrainResult {
+  expect(exit.status, exit.stderr).toBe(0);
+  return JSON.parse(exit.stdout) as TrainResult;
+}
+
+const small = ["--train", "2000", "--test", "500", "--epochs", "1", "--quiet"];
+const dir = mkdtempSync(join(tmpdir(), "train-cli-"));
+const outFile = join(dir, "net.json");
+
+// The subprocesses are independent, so they run at once (each takes about a second).
+let runs: Record<"seed3" | "seed3again" | "seed4" | "page" | "bogus" | "lrNegative" | "tooMany" | "layers", Exit>;
+beforeAll(async () => {
+  const [seed3, seed3again, seed4, page, bogus, lrNegative, tooMany, layers] = await Promise.all([
+    cli([...small, "--seed", "3"]),
+    cli([...small, "--seed", "3"]),
+    cli([...small, "--seed", "4"]),
+    cli(["--subset", "page", "--steps", "5", "--quiet", "--out", outFile]),
+    cli(["--bogus"]),
+    cli(["--lr", "-1", "--quiet"]),
+    cli(["--train", "70000", "--quiet"]),
+    cli(["--layers", "100,10", "--quiet"]),
+  ]);
+  runs = {seed3, seed3again, seed4, page, bogus, lrNegative, tooMany, layers};
+});
+afterAll(() => {
+  rmSync(dir, {recursive: true, force: true});
+});
+
+describe("bin/train.ts (subprocess)", () => {
+  it("a small run exits 0 and prints one JSON result with the documented fields", () => {
+    const exit = runs.seed3;
+    const r = result(exit);
+    expect(exit.stdout.trim().startsWith("{")).toBe(true);
+    const values = {...defaults(mnistSchema), seed: 3};
+    const {network, training} = mnistRun(values);
+    expect(r.config).toEqual({network, training, data: {subset: "custom", train: 2000, test: 500, dataSeed: 2015}, epochs: 1, steps: Math.ceil(2000 / 32)});
+    expect(r.steps).toBe(Math.ceil(2000 / 32));
+    expect(r.samplesSeen).toBe(2000);
+    expect(r.epochs).toBe(1);
+    expect(Number.isFinite(r.trainLoss)).toBe(true);
+    expect(r.trainLoss).toBeGreaterThan(0);
+    expect(r.trainLoss).toBeLessThan(Math.log(10)); // better than guessing uniformly
+    expect(Number.isFinite(r.testLoss)).toBe(true);
+    expect(r.testAccuracy).toBeGreaterThan(0.5);
+    expect(r.testAccuracy).toBeLessThanOrEqual(1);
+    expect(r.testAccuracy * 500).toBeCloseTo(Math.round(r.testAccuracy * 500), 9); // a count of the 500 test images
+    expect(r.samplesPerSecond).toBeGreaterThan(0);
+    expect(r.fingerprint).toMatch(/^[0-9a-f]{12}$/);
+    expect(r.initialFingerprint).toBe(fingerprint(new Network(network).layers));
+    expect(r.fingerprint).not.toBe(r.initialFingerprint);
+    expect(r.diverged).toBeNull();
+  });
+
+  it("prints no progress bar (nothing at all) on stderr with --quiet", () => {
+    expect(runs.seed3.stderr).toBe("");
+    expect(runs.page.stderr).toBe("");
+  });
+
+  it("is deterministic: the same command gives the same fingerprint, another --seed another one", () => {
+    const a = result(runs.seed3), b = result(runs.seed3again), c = result(runs.seed4);
+    expect(b.fingerprint).toBe(a.fingerprint);
+    expect(b.testAccuracy).toBe(a.testAccuracy);
+    expect(b.trainLoss).toBe(a.trainLoss);
+    expect(c.fingerprint).not.toBe(a.fingerprint);
+    expect(c.initialFingerprint).not.toBe(a.initialFingerprint);
+  });
+
+  it("--subset page --steps 5 is the MNIST page's run, update for update", () => {
+    const r = result(runs.page);
+    const {network: config, training} = mnistRun(defaults(mnistSchema));
+    const trainSet = selectSubset("train", readMnist("train"));
+    const net = new Network(config);
+    const trainer = new Trainer(net, pixelSamples(trainSet.pixels, trainSet.labels, 784), training);
+    expect(trainer.run(5)).toBe(5);
+    expect(r.steps).toBe(5);
+    expect(r.samplesSeen).toBe(5 * 32);
+    expect(r.config.epochs).toBeNull();
+    expect(r.config.data).toMatchObject({subset: "page", train: 30_000, test: 1000});
+    expect(r.config.network).toEqual(config);
+    expect(r.config.training).toEqual(training);
+    expect(r.fingerprint).toBe(fingerprint(net.layers));
+  });
+
+  it("--out writes a network file that fromJSON loads with the run's fingerprint", () => {
+    const r = result(runs.page);
+    const net = fromJSON(readFileSync(outFile, "utf8"));
+    expect(fingerprint(net.layers)).toBe(r.fingerprint);
+    expect(net.config).toMatchObject(r.config.network);
+  });
+
+  it.each([
+    ["bogus", "--bogus"],
+    ["lrNegative", "--lr"],
+    ["tooMany", "--train"],
+    ["layers", "--layers"],
+  ] as const)("a bad flag (%s) exits 2 with a message on stderr naming it and nothing on stdout", (key, named) => {
+    const exit = runs[key];
+    expect(exit.status).toBe(2);
+    expect(exit.stderr).toContain(named);
+    expect(exit.stdout).toBe("");
+  });
+});
+
+describe("main (in-process)", () => {
+  /** main(args) with stdout and stderr captured. */
+  function run(args: string[]): {code: number; stdout: string; stderr: string} {
+    let stdout = "", stderr = "";
+    const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+    const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
+    try {
+      return {code: main(args), stdout, stderr};
+    } finally {
+      out.mockRestore();
+      err.mockRestore();
+    }
+  }
+
+  it.each([
+    [["--bogus"], "--bogus"],
+    [["--lr", "-1"], "--lr"],
+    [["--lr", "abc"], "--lr"],
+    [["--lr", "0"], "--lr"],
+    [["--lr", ""], "--lr"],
+    [["--lr", "Infinity"], "--lr"],
+    [["--batch", "0"], "--batch"],
+    [["--batch", "1.5"], "--batch"],
+    [["--batch", "-4"], "--batch"],
+    [["--momentum", "1"], "--momentum"],
+    [["--momentum", "-0.1"], "--momentum"],
+    [["--activation", "swish"], "--activation"],
+    [["--init", "magic"], "--init"],
+    [["--optimizer", "rmsprop"], "--optimizer"],
+    [["--layers", "784,0,10"], "--layers"],
+    [["--layers", "100,10"], "--layers"],
+    [["--layers", "784,16,9"], "--layers"],
+    [["--layers", "784"], "--layers"],
+    [["--seed", "-3"], "--seed"],
+    [["--train", "5"], "--train"],
+    [["--subset", "all"], "--subset"],
+    [["--epochs", "0"], "--epochs"],
+  ])("%j exits 2 naming %s on stderr, without training", (args, named) => {
+    const {code, stdout, stderr} = run(args);
+    expect(code).toBe(2);
+    expect(stderr).toContain(named);
+    expect(stdout).toBe("");
+  });
+
+  it("--help exits 0", () => {
+    const {code, stdout} = run(["--help"]);
+    expect(code).toBe(0);
+    expect(stdout).toContain("--layers");
+  });
+});
+
+describe("program", () => {
+  const parse = (args: string[]) => program().exitOverride().configureOutput({writeErr: () => {}, writeOut: () => {}}).parse(args, {from: "user"}).opts();
+
+  it("defaults to the MNIST page's settings on 784→16→16→10", () => {
+    const o = parse([]);
+    const d = defaults(mnistSchema);
+    expect(o).toMatchObject({layers: [784, 16, 16, 10], activation: d.activation, init: d.init, optimizer: d.optimizer, lr: d.lr, batch: d.batch, momentum: d.momentum, seed: d.seed, subset: "custom", epochs: 1});
+    expect(o.steps).toBeUndefined();
+  });
+
+  it("parses numbers and lists", () => {
+    expect(parse(["--lr", "1e-3", "--batch", "64", "--momentum", "0", "--layers", "784,32,10", "--seed", "0", "--steps", "7"])).toMatchObject({lr: 0.001, batch: 64, momentum: 0, layers: [784, 32, 10], seed: 0, steps: 7});
+  });
+
+  it.each([
+    ["he", "he-normal"],
+    ["kaiming", "he-normal"],
+    ["xavier", "xavier-normal"],
+    ["glorot", "xavier-normal"],
+    ["lecun", "lecun-normal"],
+    ["he-uniform", "he-uniform"],
+  ])("--init %s means %s", (alias, name) => {
+    expect(parse(["--init", alias]).init).toBe(name);
+  });
+
+  // BUG (bin/train.ts, --seed parser `integer("--seed", 0)` has no upper bound; src/components/nn/random.ts
+  // source() folds the seed with `seed | 0`): the CLI accepts seeds ≥ 2³², which silently alias smaller
+  // ones (--seed 4294967297 is the run of --seed 1, same fingerprint), whereas the page's schema caps
+  // seeds at 2³¹ − 1. Distinct accepted seeds should be distinct runs (or the seed rejected).
+  it.fails("two different seeds it accepts never give the same initial network", () => {
+    const net = (seed: string) => {
+      const o = parse(["--seed", seed]);
+      return fingerprint(new Network(mnistRun({...defaults(mnistSchema), seed: o.seed}).network).layers);
+    };
+    expect(net("4294967297")).not.toBe(net("1"));
+  });
+});

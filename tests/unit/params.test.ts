@@ -1,0 +1,156 @@
+import {describe, expect, it} from "vitest";
+import fc from "fast-check";
+import {defaults, readParams, writeParams} from "../../src/components/runs/params.js";
+import {mnistCommand, mnistRun, mnistSchema, MNIST_LAYERS, type MnistValues} from "../../src/components/runs/mnist.js";
+import {activationNames, initNames} from "../../src/components/nn/index.js";
+import {program} from "../../bin/train.js";
+
+const expectedDefaults: MnistValues = {activation: "relu", init: "he-normal", optimizer: "sgd", lr: 0.01, batch: 32, momentum: 0.9, seed: 1};
+
+/** Any value set the schema accepts (no −0: a URL cannot tell it from 0). */
+const validValues: fc.Arbitrary<MnistValues> = fc.record({
+  activation: fc.constantFrom(...activationNames),
+  init: fc.constantFrom(...initNames),
+  optimizer: fc.constantFrom("sgd" as const, "adam" as const),
+  lr: fc.double({min: 1e-6, max: 10, noNaN: true}).map((x) => x + 0),
+  batch: fc.integer({min: 1, max: 1000}),
+  momentum: fc.oneof(fc.constant(0), fc.constant(0.9), fc.double({min: 0, max: 0.99, noNaN: true}).map((x) => x + 0)),
+  seed: fc.integer({min: 0, max: 2 ** 31 - 1}),
+});
+
+describe("defaults", () => {
+  it("are the MNIST page's documented settings", () => {
+    expect(defaults(mnistSchema)).toEqual(expectedDefaults);
+  });
+});
+
+describe("readParams", () => {
+  it("gives the defaults and no problems for an empty query (with or without '?')", () => {
+    for (const search of ["", "?"]) expect(readParams(mnistSchema, search)).toEqual({values: expectedDefaults, problems: []});
+  });
+
+  it("parses valid numbers and choices", () => {
+    const {values, problems} = readParams(mnistSchema, "?lr=0.5&batch=10&activation=tanh&init=xavier-uniform&optimizer=adam&momentum=0&seed=2147483647");
+    expect(problems).toEqual([]);
+    expect(values).toEqual({activation: "tanh", init: "xavier-uniform", optimizer: "adam", lr: 0.5, batch: 10, momentum: 0, seed: 2147483647});
+  });
+
+  it("accepts the bounds of each numeric range", () => {
+    const {values, problems} = readParams(mnistSchema, "lr=1e-6&batch=1000&momentum=0.99&seed=0");
+    expect(problems).toEqual([]);
+    expect(values).toMatchObject({lr: 1e-6, batch: 1000, momentum: 0.99, seed: 0});
+  });
+
+  it.each([
+    ["lr", "abc"],
+    ["lr", "-1"],
+    ["lr", ""],
+    ["lr", "Infinity"],
+    ["lr", "11"],
+    ["batch", "1.5"],
+    ["batch", "0"],
+    ["activation", "swish"],
+    ["activation", "RELU"],
+    ["init", "magic"],
+    ["optimizer", "momentum"],
+    ["momentum", "1"],
+    ["seed", "-3"],
+  ] as const)("%s=%j falls back to the default with one problem naming the key and the value", (key, text) => {
+    const {values, problems} = readParams(mnistSchema, `?${key}=${encodeURIComponent(text)}&seed=7`);
+    expect(values).toEqual({...expectedDefaults, ...(key === "seed" ? {} : {seed: 7})});
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toContain(key);
+    expect(problems[0]).toContain(JSON.stringify(text));
+    // …and says what it uses instead.
+    expect(problems[0]).toContain(mnistSchema[key].format(mnistSchema[key].default as never));
+  });
+
+  it("reports one problem per bad key and keeps the good ones", () => {
+    const {values, problems} = readParams(mnistSchema, "lr=abc&batch=0&momentum=0.5");
+    expect(values).toEqual({...expectedDefaults, momentum: 0.5});
+    expect(problems).toHaveLength(2);
+    expect(problems.find((p) => p.includes("lr"))).toBeDefined();
+    expect(problems.find((p) => p.includes("batch"))).toBeDefined();
+  });
+
+  it("ignores unknown keys", () => {
+    expect(readParams(mnistSchema, "?foo=1&layers=1,2&lr=0.1&LR=5")).toEqual({values: {...expectedDefaults, lr: 0.1}, problems: []});
+  });
+});
+
+describe("writeParams", () => {
+  it("writes nothing for the defaults", () => {
+    expect(writeParams(mnistSchema, defaults(mnistSchema))).toBe("");
+  });
+
+  it("writes only the values that differ from the defaults", () => {
+    const search = writeParams(mnistSchema, {...expectedDefaults, lr: 0.1, activation: "tanh"});
+    expect(search.startsWith("?")).toBe(true);
+    expect(Object.fromEntries(new URLSearchParams(search))).toEqual({lr: "0.1", activation: "tanh"});
+  });
+
+  it("readParams(writeParams(v)) gives v back with no problems, for any valid v", () => {
+    fc.assert(
+      fc.property(validValues, (v) => {
+        const {values, problems} = readParams(mnistSchema, writeParams(mnistSchema, v));
+        expect(problems).toEqual([]);
+        expect(values).toEqual(v);
+      }),
+      {numRuns: 300},
+    );
+  });
+});
+
+describe("mnistRun", () => {
+  it("maps sgd with momentum > 0 to classical momentum", () => {
+    const {training} = mnistRun({...expectedDefaults, optimizer: "sgd", momentum: 0.5});
+    expect(training).toMatchObject({optimizer: "momentum", momentum: 0.5, learningRate: 0.01, batchSize: 32});
+  });
+
+  it("maps sgd with momentum 0 to plain sgd", () => {
+    expect(mnistRun({...expectedDefaults, momentum: 0}).training.optimizer).toBe("sgd");
+  });
+
+  it("maps adam to adam whatever the momentum", () => {
+    expect(mnistRun({...expectedDefaults, optimizer: "adam", momentum: 0.9}).training.optimizer).toBe("adam");
+    expect(mnistRun({...expectedDefaults, optimizer: "adam", momentum: 0}).training.optimizer).toBe("adam");
+  });
+
+  it("uses 784→16→16→10 and a softmax head by default, carrying activation, init and seed", () => {
+    const {network} = mnistRun({...expectedDefaults, activation: "sigmoid", init: "zeros", seed: 9});
+    expect(MNIST_LAYERS).toEqual([784, 16, 16, 10]);
+    expect(network).toEqual({layers: [784, 16, 16, 10], activation: "sigmoid", head: "softmax-cross-entropy", init: "zeros", seed: 9});
+  });
+
+  it("uses the given layers", () => {
+    expect(mnistRun(expectedDefaults, [784, 32, 10]).network.layers).toEqual([784, 32, 10]);
+  });
+});
+
+describe("mnistCommand", () => {
+  it("contains every flag with its value, the page subset and the steps", () => {
+    const values: MnistValues = {activation: "tanh", init: "xavier-normal", optimizer: "adam", lr: 0.003, batch: 64, momentum: 0, seed: 42};
+    const command = mnistCommand(values, 250);
+    expect(command.startsWith("npm run train -- ")).toBe(true);
+    for (const flag of ["--subset page", "--activation tanh", "--init xavier-normal", "--optimizer adam", "--lr 0.003", "--batch 64", "--momentum 0", "--seed 42", "--steps 250"]) {
+      expect(command.split(" --").map((s, i) => (i ? "--" + s : s))).toContain(flag);
+    }
+  });
+
+  it("parses back through the CLI into the same run, for any valid values", () => {
+    fc.assert(
+      fc.property(validValues, fc.integer({min: 0, max: 10_000}), (v, steps) => {
+        const args = mnistCommand(v, steps).split(" ");
+        expect(args.slice(0, 3)).toEqual(["npm", "run", "train"]);
+        const command = program().exitOverride().configureOutput({writeErr: () => {}, writeOut: () => {}});
+        command.parse(args.slice(4), {from: "user"});
+        const o = command.opts();
+        expect(o.subset).toBe("page");
+        expect(o.steps).toBe(steps);
+        const parsed = mnistRun({activation: o.activation, init: o.init, optimizer: o.optimizer, lr: o.lr, batch: o.batch, momentum: o.momentum, seed: o.seed}, o.layers);
+        expect(parsed).toEqual(mnistRun(v));
+      }),
+      {numRuns: 200},
+    );
+  });
+});
