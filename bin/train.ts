@@ -18,9 +18,9 @@ import {balancedIndices, DATA_SEED, perClassFor, selectSubset, take, type Subset
 import type {LabelledImages} from "../src/components/datasets/idx.js";
 import {mnistRun, mnistSchema, MNIST_LAYERS} from "../src/components/runs/mnist.js";
 
-const integer = (name: string, min: number) => (text: string) => {
+const integer = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) => (text: string) => {
   const value = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isInteger(value) || value < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}, got ${JSON.stringify(text)}`);
+  if (!/^\s*\d+\s*$/.test(text) || !Number.isInteger(value) || value < min || value > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
   return value;
 };
 const positive = (name: string) => (text: string) => {
@@ -73,7 +73,7 @@ export function program(): Command {
     .addOption(new Option("--momentum <mu>", "classical momentum μ (0 = plain SGD)").default(d.momentum.default).argParser(unit("--momentum")))
     .addOption(new Option("--epochs <n>", "passes over the training set").default(1).argParser(positive("--epochs")))
     .addOption(new Option("--steps <n>", "stop after exactly n updates (overrides --epochs)").argParser(integer("--steps", 0)))
-    .addOption(new Option("--seed <n>", "seed of the initial weights and the sample order").default(d.seed.default).argParser(integer("--seed", 0)))
+    .addOption(new Option("--seed <n>", "seed of the initial weights and the sample order").default(d.seed.default).argParser(integer("--seed", 0, mnistSchema.seed.max)))
     .addOption(new Option("--subset <name>", "page: the MNIST page's own subsets; custom: --train/--test").choices(["page", "custom"]).default("custom"))
     .addOption(new Option("--train <n>", "training images, class-balanced (60000 = all)").default(60000).argParser(integer("--train", 10)))
     .addOption(new Option("--test <n>", "test images, class-balanced (10000 = all)").default(10000).argParser(integer("--test", 10)))

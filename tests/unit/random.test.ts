@@ -29,15 +29,16 @@ describe("source", () => {
     expect(draw(source(7, STREAM.order), 20)).not.toEqual(draw(source(7, STREAM.data), 20));
   });
 
-  it("accepts negative and large integer seeds", () => {
-    for (const seed of [-1, 0, 2 ** 31, 2 ** 40]) {
-      const x = source(seed)();
+  it("accepts every seed from 0 to 2³² − 1, and distinct seeds start distinct sequences", () => {
+    const firsts = [0, 1, 2 ** 31 - 1, 2 ** 31, 2 ** 32 - 1].map((seed) => source(seed)());
+    for (const x of firsts) {
       expect(x).toBeGreaterThanOrEqual(0);
       expect(x).toBeLessThan(1);
     }
+    expect(new Set(firsts).size).toBe(firsts.length);
   });
 
-  it.each([1.5, NaN, Infinity, -Infinity])("throws RangeError naming a non-integer seed %s", (seed) => {
+  it.each([1.5, NaN, Infinity, -Infinity, -1, 2 ** 32, 2 ** 40])("throws RangeError naming a seed outside 0 … 2³² − 1: %s", (seed) => {
     expect(() => source(seed)).toThrow(RangeError);
     expect(() => source(seed)).toThrow(new RegExp(`seed: ${seed}`));
   });

@@ -57,7 +57,7 @@ describe("toJSON / fromJSON", () => {
         fc.constantFrom(...activationNames),
         fc.constantFrom(...headNames),
         fc.constantFrom(...initNames),
-        fc.integer({min: -(2 ** 31), max: 2 ** 31 - 1}),
+        fc.integer({min: 0, max: 2 ** 32 - 1}),
         fc.array(finite, {minLength: 64, maxLength: 64}),
         fc.boolean(),
         (layers, act, headName, init, seed, values, overwrite) => {

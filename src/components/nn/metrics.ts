@@ -32,8 +32,14 @@ export function evaluate(network: Network, samples: Samples, {limit = samples.co
   const x = network.a[0];
   let loss = 0, correct = 0;
   for (let i = 0; i < n; i++) {
-    samples.input(i, x);
-    const out = network.forwardWorkspace();
+    let out: Float64Array;
+    if (samples.sparse) {
+      samples.sparse(i, network.sparse);
+      out = network.forwardSparse();
+    } else {
+      samples.input(i, x);
+      out = network.forwardWorkspace();
+    }
     const label = samples.labels[i];
     const predicted = argmax(out);
     loss += network.loss(label);

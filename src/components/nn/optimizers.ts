@@ -24,25 +24,46 @@ export interface OptimizerOptions {
   epsilon?: number;
 }
 
+/** First-layer columns whose gradient may be non-zero (the others are exactly 0). */
+export interface Columns {
+  readonly index: Int32Array;
+  readonly count: number;
+}
+
 export interface Optimizer {
   readonly name: OptimizerName;
-  /** Applies one update from the gradient sum `gradients` scaled by `scale` (1/B). Returns false if a parameter became non-finite. */
-  step(layers: Layer[], gradients: LayerGradients[], scale: number): boolean;
+  /**
+   * Applies one update from the gradient sum `gradients` scaled by `scale` (1/B). Returns false if
+   * a parameter became non-finite. With `columns`, the first layer's gradient is known to be zero
+   * outside those columns; SGD then leaves them alone (θ − η·0 = θ), which changes no bit.
+   */
+  step(layers: Layer[], gradients: LayerGradients[], scale: number, columns?: Columns): boolean;
 }
 
 type Factory = (layers: Layer[], options: OptimizerOptions) => Optimizer;
 
 const sgd: Factory = (_layers, {learningRate}) => ({
   name: "sgd",
-  step(layers, gradients, scale) {
+  step(layers, gradients, scale, columns) {
     const k = -learningRate * scale;
     let check = 0;
     for (let l = 0; l < layers.length; l++) {
-      check += update(layers[l].weights, gradients[l].weights, k) + update(layers[l].biases, gradients[l].biases, k);
+      if (l === 0 && columns) check += updateColumns(layers[0], gradients[0].weights, k, columns);
+      else check += update(layers[l].weights, gradients[l].weights, k);
+      check += update(layers[l].biases, gradients[l].biases, k);
     }
     return Number.isFinite(check);
   },
 });
+
+/** θ[:, i] += k g[:, i] for the listed columns i of a row-major fanOut × fanIn matrix; returns their sum. */
+function updateColumns({weights, fanIn, fanOut}: Layer, g: Float64Array, k: number, {index, count}: Columns): number {
+  let s = 0;
+  for (let c = 0; c < count; c++) {
+    for (let j = 0, w = index[c]; j < fanOut; j++, w += fanIn) s += weights[w] += k * g[w];
+  }
+  return s;
+}
 
 /** θ += k g; returns Σθ so a single non-finite parameter shows in the sum. */
 function update(theta: Float64Array, g: Float64Array, k: number): number {

@@ -6,16 +6,19 @@
 import {randomLcg} from "d3-random";
 import {shuffler} from "d3-array";
 
+/** Largest seed: the generator's state is 32 bits, so larger seeds would alias smaller ones. */
+export const MAX_SEED = 2 ** 32 - 1;
+
 /** A uniform source on [0, 1). */
 export type Source = () => number;
 
 /**
  * A seeded uniform source for one purpose of a run. Different `stream`s of one seed are
  * independent sequences, so e.g. changing the initialiser does not change the sample order.
- * throws RangeError when seed is not a finite integer.
+ * throws RangeError when seed is not an integer from 0 to MAX_SEED.
  */
 export function source(seed: number, stream = 0): Source {
-  if (!Number.isInteger(seed)) throw new RangeError(`invalid seed: ${seed} (expected an integer)`);
+  if (!(Number.isInteger(seed) && seed >= 0 && seed <= MAX_SEED)) throw new RangeError(`invalid seed: ${seed} (expected an integer from 0 to ${MAX_SEED})`);
   // Scatter (seed, stream) over the 32-bit state space; Math.imul keeps it integer-exact.
   const mixed = (Math.imul(seed | 0, 0x9e3779b1) ^ Math.imul(stream + 1, 0x85ebca6b)) >>> 0;
   return randomLcg(mixed / 2 ** 32);

@@ -57,6 +57,8 @@ export class Trainer {
   private readonly random: Source;
   private readonly shuffles: boolean;
   private readonly gradients: LayerGradients[];
+  /** First-layer columns (inputs) some sample of the current minibatch had non-zero. */
+  private readonly touched: {index: Int32Array; count: number; mark: Uint8Array};
 
   /**
    * throws RangeError on a bad learning rate, batch size, momentum or optimiser name, or when the
@@ -85,6 +87,7 @@ export class Trainer {
     this.shuffles = shuffle;
     this.order = new Uint32Array(samples.count);
     this.gradients = zeroGradients(network);
+    this.touched = {index: new Int32Array(network.inputSize), count: 0, mark: new Uint8Array(network.inputSize)};
     this.shuffle();
   }
 
@@ -111,29 +114,40 @@ export class Trainer {
    */
   step(): number {
     if (this.diverged) return NaN;
-    const {network, samples, order, gradients} = this;
+    const {network, samples, order, gradients, touched} = this;
     const count = samples.count;
     const b = Math.min(this.batchSize, count - this.cursor);
-    for (const g of gradients) {
-      g.weights.fill(0);
-      g.biases.fill(0);
-    }
     const x = network.a[0];
+    const sparse = network.sparse;
     let loss = 0;
     for (let k = 0; k < b; k++) {
       const i = order[this.cursor + k];
-      samples.input(i, x);
-      network.forwardWorkspace();
       const label = samples.labels[i];
-      loss += network.loss(label);
-      network.backward(label, gradients);
+      if (samples.sparse) {
+        // Fast path, same bits: non-zero inputs only, and remember which first-layer columns moved.
+        samples.sparse(i, sparse);
+        for (let n = 0; n < sparse.nnz; n++) {
+          const column = sparse.index[n];
+          if (!touched.mark[column]) (touched.mark[column] = 1), (touched.index[touched.count++] = column);
+        }
+        network.forwardSparse();
+        loss += network.loss(label);
+        network.backward(label, gradients, true);
+      } else {
+        samples.input(i, x);
+        network.forwardWorkspace();
+        loss += network.loss(label);
+        network.backward(label, gradients);
+      }
     }
     const stepNumber = this.steps + 1;
     if (!Number.isFinite(loss)) {
       this.diverged = {step: stepNumber, reason: `the loss became ${loss} at step ${stepNumber}; the update was not applied`};
       return NaN;
     }
-    const finite = this.optimizer.step(network.layers, gradients, 1 / b);
+    const columns = samples.sparse ? touched : undefined;
+    const finite = this.optimizer.step(network.layers, gradients, 1 / b, columns);
+    this.clearGradients(columns);
     this.steps = stepNumber;
     this.samplesSeen += b;
     this.lossSum += loss;
@@ -149,6 +163,24 @@ export class Trainer {
       return NaN;
     }
     return loss / b;
+  }
+
+  /** Zeroes the gradient sums for the next minibatch; in the first layer only the columns that moved. */
+  private clearGradients(columns?: {index: Int32Array; count: number; mark: Uint8Array}): void {
+    const gradients = this.gradients;
+    for (let l = columns ? 1 : 0; l < gradients.length; l++) {
+      gradients[l].weights.fill(0);
+      gradients[l].biases.fill(0);
+    }
+    if (!columns) return;
+    const g = gradients[0], {fanIn, fanOut} = this.network.layers[0];
+    g.biases.fill(0);
+    for (let c = 0; c < columns.count; c++) {
+      const i = columns.index[c];
+      columns.mark[i] = 0;
+      for (let j = 0, w = i; j < fanOut; j++, w += fanIn) g.weights[w] = 0;
+    }
+    columns.count = 0;
   }
 
   /** Runs up to n steps, stopping early on divergence. Returns the number of updates applied. */

@@ -74,6 +74,8 @@ export class LiveRun {
   private computeMs = 0;
   private computeSamples = 0;
   private running = false;
+  /** Bumped by every start; a queued tick of an older chain sees the difference and stops. */
+  private chain = 0;
   private disposed = false;
   private clockStart = 0;
   private clockSamples = 0;
@@ -122,7 +124,8 @@ export class LiveRun {
     this.clockStart = now();
     this.clockSamples = this.trainer.samplesSeen;
     this.notify(true);
-    this.options.schedule(() => this.tick());
+    const chain = ++this.chain;
+    this.options.schedule(() => this.tick(chain));
   }
 
   /** Stops after the current slice; status paused. */
@@ -213,8 +216,8 @@ export class LiveRun {
     this.nextEval = (Math.floor(samples / this.options.evalEvery) + 1) * this.options.evalEvery;
   }
 
-  private tick(): void {
-    if (!this.running || this.disposed) return;
+  private tick(chain: number): void {
+    if (!this.running || this.disposed || chain !== this.chain) return;
     const {sliceMs, speed, maxEpochs} = this.options;
     const end = now() + sliceMs;
     // Samples allowed so far at the target speed since start() (Infinity when unthrottled).
@@ -228,7 +231,7 @@ export class LiveRun {
     }
     // Throttled while training; a run that just stopped (diverged) always reports its final state.
     this.notify(!this.running);
-    if (this.running) this.options.schedule(() => this.tick());
+    if (this.running) this.options.schedule(() => this.tick(chain));
   }
 
   private notify(force: boolean): void {

@@ -5,6 +5,9 @@
  */
 export interface Field<T> {
   readonly default: T;
+  /** Numbers only: the accepted range. */
+  readonly min?: number;
+  readonly max?: number;
   /** Parses URL text; throws RangeError with a reader-facing reason. */
   parse(text: string): T;
   format(value: T): string;
@@ -26,6 +29,8 @@ export function choice<const T extends string>(options: readonly T[], fallback: 
 export function number(fallback: number, {min = -Infinity, max = Infinity, integer = false} = {}): Field<number> {
   return {
     default: fallback,
+    min,
+    max,
     parse(text) {
       const value = Number(text);
       if (text.trim() === "" || !Number.isFinite(value)) throw new RangeError("expected a number");

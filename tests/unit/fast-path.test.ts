@@ -1,0 +1,77 @@
+import {describe, expect, it} from "vitest";
+import {arraySamples, fingerprint, Network, pixelSamples, source, Trainer, type NetworkConfig, type Samples} from "../../src/components/nn/index.js";
+import {readMnist} from "../../src/components/datasets/mnist-node.js";
+import {balancedIndices, take} from "../../src/components/datasets/subsets.js";
+import {expectBitIdentical} from "./tolerance.js";
+
+// The engine's fast path (non-zero inputs only, first-layer columns updated only where they
+// moved) must give the pure-TS reference path's results bit for bit. The reference path is what
+// a Samples without `sparse` takes.
+const mnist = readMnist("train");
+const subset = take(mnist, balancedIndices(mnist.labels, 100));
+const fast = pixelSamples(subset.pixels, subset.labels, 784);
+const reference: Samples = {count: fast.count, inputSize: fast.inputSize, labels: fast.labels, input: fast.input};
+
+const config = (overrides: Partial<NetworkConfig> = {}): NetworkConfig => ({layers: [784, 16, 16, 10], activation: "relu", head: "softmax-cross-entropy", init: "he-normal", seed: 5, ...overrides});
+
+describe("Network.forwardSparse", () => {
+  it("gives the dense forward pass's outputs bit for bit on MNIST digits", () => {
+    const net = new Network(config({activation: "sigmoid"}));
+    for (let i = 0; i < 50; i++) {
+      fast.input(i, net.a[0]);
+      const dense = net.forwardWorkspace().slice();
+      fast.sparse!(i, net.sparse);
+      expect(net.sparse.nnz).toBeLessThan(784 / 2);
+      expectBitIdentical(net.forwardSparse().slice(), dense, `digit ${i}`);
+    }
+  });
+
+  it("matches the dense pass when the input size is not a multiple of 4 (the tail goes to one partial sum)", () => {
+    const random = source(11);
+    const net = new Network({layers: [23, 5, 3], activation: "tanh", head: "sigmoid-mse", init: "xavier-uniform", seed: 2});
+    for (let trial = 0; trial < 30; trial++) {
+      const x = Array.from({length: 23}, () => (random() < 0.3 ? random() * 4 - 2 : 0));
+      net.a[0].set(x);
+      const dense = net.forwardWorkspace().slice();
+      let nnz = 0;
+      x.forEach((v, i) => v !== 0 && ((net.sparse.index[nnz] = i), (net.sparse.value[nnz++] = v)));
+      net.sparse.nnz = nnz;
+      expectBitIdentical(net.forwardSparse().slice(), dense, `trial ${trial}`);
+      // forward() picks a kernel by density; either way the same bits.
+      expectBitIdentical(net.forward(x).slice(), dense, `forward() trial ${trial}`);
+    }
+  });
+});
+
+describe("Trainer fast path", () => {
+  it.each([
+    ["sgd, batch 1", {learningRate: 0.05, batchSize: 1}, config()],
+    ["sgd, batch 32 (W2)", {learningRate: 0.1, batchSize: 32}, config()],
+    ["momentum, batch 10", {learningRate: 0.01, batchSize: 10, momentum: 0.9}, config({activation: "sigmoid", init: "xavier-normal"})],
+    ["adam, batch 4", {learningRate: 0.002, batchSize: 4, optimizer: "adam" as const}, config({activation: "leaky-relu"})],
+    ["sgd, batch 32, 784-128-64-10 (W4)", {learningRate: 0.1, batchSize: 32}, config({layers: [784, 128, 64, 10]})],
+  ])("%s: the same weights as the reference path, bit for bit, after more than an epoch", (_name, options, networkConfig) => {
+    const a = new Network(networkConfig), b = new Network(networkConfig);
+    const ta = new Trainer(a, fast, options), tb = new Trainer(b, reference, options);
+    const steps = Math.ceil((1.5 * fast.count) / options.batchSize);
+    ta.run(steps);
+    tb.run(steps);
+    expect(ta.steps).toBe(steps);
+    expect(ta.diverged).toBeNull();
+    expect(fingerprint(a.layers)).toBe(fingerprint(b.layers));
+    a.layers.forEach((layer, l) => expectBitIdentical(layer.weights.map((w) => w + 0), b.layers[l].weights.map((w) => w + 0), `layer ${l + 1}`));
+    // It learned something, so the comparison is not between two untouched networks.
+    expect(fingerprint(a.layers)).not.toBe(fingerprint(new Network(networkConfig).layers));
+  });
+
+  // pixelSamples scales by multiplying with 1/255 (not dividing by 255: the two round differently).
+  it("arraySamples (no sparse path) and pixelSamples train the same network from the same pixels", () => {
+    const images = Array.from({length: 40}, (_, i) => Array.from(subset.pixels.subarray(i * 784, (i + 1) * 784), (p) => p * (1 / 255)));
+    const labels = Array.from(subset.labels.subarray(0, 40));
+    const small = pixelSamples(subset.pixels.subarray(0, 40 * 784), subset.labels.subarray(0, 40), 784);
+    const a = new Network(config()), b = new Network(config());
+    new Trainer(a, small, {learningRate: 0.05, batchSize: 3}).run(30);
+    new Trainer(b, arraySamples(images, labels), {learningRate: 0.05, batchSize: 3}).run(30);
+    expect(fingerprint(a.layers)).toBe(fingerprint(b.layers));
+  });
+});
