@@ -75,3 +75,29 @@ describe("Trainer fast path", () => {
     expect(fingerprint(a.layers)).toBe(fingerprint(b.layers));
   });
 });
+
+describe("Network.predictBatch", () => {
+  it("gives the argmax of each forward pass's outputs, for sparse digits and for dense inputs", () => {
+    const net = new Network(config({activation: "tanh", init: "xavier-normal"}));
+    new Trainer(net, fast, {learningRate: 0.05, batchSize: 8}).run(100);
+    const count = 200;
+    const digits = Float32Array.from(subset.pixels.subarray(0, count * 784), (p) => p / 255);
+    const random = source(3);
+    const dense = Float64Array.from({length: 20 * 784}, () => random());
+    for (const [inputs, n] of [[digits, count], [dense, 20]] as const) {
+      const out = net.predictBatch(inputs, n, new Uint8Array(n));
+      for (let c = 0; c < n; c++) {
+        const probabilities = Array.from(net.forward(inputs.subarray(c * 784, (c + 1) * 784)));
+        const best = probabilities.indexOf(Math.max(...probabilities));
+        expect(out[c], `sample ${c}`).toBe(best);
+        expect(net.predict(inputs.subarray(c * 784, (c + 1) * 784))).toBe(best);
+      }
+    }
+  });
+
+  it("throws RangeError when the inputs or the output are too short", () => {
+    const net = new Network(config());
+    expect(() => net.predictBatch(new Float32Array(784 * 2 - 1), 2, new Uint8Array(2))).toThrow(/invalid inputs: length 1567, expected 2 × 784/);
+    expect(() => net.predictBatch(new Float32Array(784 * 2), 2, new Uint8Array(1))).toThrow(/invalid out: length 1, expected ≥ 2/);
+  });
+});

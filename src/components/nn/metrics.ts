@@ -32,16 +32,16 @@ export function evaluate(network: Network, samples: Samples, {limit = samples.co
   const x = network.a[0];
   let loss = 0, correct = 0;
   for (let i = 0; i < n; i++) {
-    let out: Float64Array;
     if (samples.sparse) {
       samples.sparse(i, network.sparse);
-      out = network.forwardSparse();
+      network.forwardSparse();
     } else {
       samples.input(i, x);
-      out = network.forwardWorkspace();
+      network.forwardWorkspace();
     }
     const label = samples.labels[i];
-    const predicted = argmax(out);
+    // Argmax of the logits, as Network.predict: the heads are increasing, and logits never round to ties.
+    const predicted = argmax(network.z[network.depth - 1]);
     loss += network.loss(label);
     predictions[i] = predicted;
     if (predicted === label) correct++;

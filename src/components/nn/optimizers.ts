@@ -56,11 +56,14 @@ const sgd: Factory = (_layers, {learningRate}) => ({
   },
 });
 
-/** θ[:, i] += k g[:, i] for the listed columns i of a row-major fanOut × fanIn matrix; returns their sum. */
+/** θ[:, i] += k g[:, i] for the listed columns i of a row-major fanOut × fanIn matrix, row by row; returns their sum. */
 function updateColumns({weights, fanIn, fanOut}: Layer, g: Float64Array, k: number, {index, count}: Columns): number {
   let s = 0;
-  for (let c = 0; c < count; c++) {
-    for (let j = 0, w = index[c]; j < fanOut; j++, w += fanIn) s += weights[w] += k * g[w];
+  for (let j = 0, row = 0; j < fanOut; j++, row += fanIn) {
+    for (let c = 0; c < count; c++) {
+      const w = row + index[c];
+      s += weights[w] += k * g[w];
+    }
   }
   return s;
 }

@@ -175,11 +175,9 @@ export class Trainer {
     if (!columns) return;
     const g = gradients[0], {fanIn, fanOut} = this.network.layers[0];
     g.biases.fill(0);
-    for (let c = 0; c < columns.count; c++) {
-      const i = columns.index[c];
-      columns.mark[i] = 0;
-      for (let j = 0, w = i; j < fanOut; j++, w += fanIn) g.weights[w] = 0;
-    }
+    const {index, count, mark} = columns;
+    for (let j = 0, row = 0; j < fanOut; j++, row += fanIn) for (let c = 0; c < count; c++) g.weights[row + index[c]] = 0;
+    for (let c = 0; c < count; c++) mark[index[c]] = 0;
     columns.count = 0;
   }
 
