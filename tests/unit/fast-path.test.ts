@@ -1,5 +1,6 @@
 import {describe, expect, it} from "vitest";
-import {arraySamples, fingerprint, Network, pixelSamples, source, Trainer, type NetworkConfig, type Samples} from "../../src/components/nn/index.js";
+import {arraySamples, fingerprint, Network, pixelSamples, source, sparseAffine, Trainer, type NetworkConfig, type Samples} from "../../src/components/nn/index.js";
+import {firstLayerKernel} from "../../src/components/nn/simd.js";
 import {readMnist} from "../../src/components/datasets/mnist-node.js";
 import {balancedIndices, take} from "../../src/components/datasets/subsets.js";
 import {expectBitIdentical} from "./tolerance.js";
@@ -99,5 +100,38 @@ describe("Network.predictBatch", () => {
     const net = new Network(config());
     expect(() => net.predictBatch(new Float32Array(784 * 2 - 1), 2, new Uint8Array(2))).toThrow(/invalid inputs: length 1567, expected 2 × 784/);
     expect(() => net.predictBatch(new Float32Array(784 * 2), 2, new Uint8Array(1))).toThrow(/invalid out: length 1, expected ≥ 2/);
+  });
+});
+
+describe("firstLayerKernel (WebAssembly SIMD)", () => {
+  it("runs in Node and gives sparseAffine's z⁽¹⁾ bit for bit, for layer widths with and without a remainder of 8", () => {
+    for (const width of [16, 13, 128]) {
+      const net = new Network(config({layers: [784, width, 10], activation: "sigmoid"}));
+      new Trainer(net, fast, {learningRate: 0.05, batchSize: 16}).run(20);
+      const kernel = firstLayerKernel(net.layers[0]);
+      expect(kernel, "Node 20 supports WebAssembly SIMD").not.toBeNull();
+      const {weights, biases, fanIn, fanOut} = net.layers[0];
+      const z = new Float64Array(fanOut);
+      for (let i = 0; i < 40; i++) {
+        fast.sparse!(i, net.sparse);
+        const {index, value, nnz} = net.sparse;
+        kernel!.index.set(index.subarray(0, nnz));
+        kernel!.value.set(value.subarray(0, nnz));
+        kernel!.run(nnz);
+        sparseAffine(weights, biases, index, value, nnz, z, fanIn, fanOut);
+        expectBitIdentical(kernel!.z, z, `width ${width}, digit ${i}`);
+      }
+    }
+  });
+
+  it("predictBatch gives the same classes with and without SIMD", () => {
+    const net = new Network(config({layers: [784, 128, 64, 10]}));
+    new Trainer(net, fast, {learningRate: 0.1, batchSize: 32}).run(30);
+    const inputs = Float32Array.from(subset.pixels, (p) => p / 255);
+    const withSimd = net.predictBatch(inputs, fast.count, new Uint8Array(fast.count));
+    const without = net.predictBatch(inputs, fast.count, new Uint8Array(fast.count), {simd: false});
+    expect(Array.from(withSimd)).toEqual(Array.from(without));
+    // A trained network, so the classes are not all one value.
+    expect(new Set(withSimd).size).toBeGreaterThan(5);
   });
 });

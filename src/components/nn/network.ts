@@ -15,6 +15,7 @@ import {activation, type Activation, type ActivationName} from "./activations.js
 import {head, type Head, type HeadName} from "./heads.js";
 import {initialiser, type InitName} from "./init.js";
 import {MAX_SEED, source, STREAM} from "./random.js";
+import {firstLayerKernel} from "./simd.js";
 
 export interface NetworkConfig {
   /** Layer sizes, input first: e.g. [784, 16, 16, 10]. At least two entries, each an integer ≥ 1. */
@@ -280,24 +281,32 @@ export class Network {
 
   /**
    * Predicted classes of `count` inputs stored back to back in `inputs` (count × inputSize,
-   * row-major), written to `out`. Skips the output head (argmax of the logits is the answer) and
-   * takes the sparse first layer for mostly-zero inputs.
+   * row-major), written to `out`. Skips the output head (argmax of the logits is the answer), and
+   * runs the first layer on the non-zero inputs only, with the WebAssembly SIMD kernel of simd.ts
+   * where the engine supports it (`simd: false` forces the TypeScript kernel; both give the same bits).
    * throws RangeError when inputs.length < count × inputSize or out.length < count.
    */
-  predictBatch(inputs: ArrayLike<number>, count: number, out: Uint8Array | Uint16Array | Uint32Array): typeof out {
+  predictBatch(inputs: ArrayLike<number>, count: number, out: Uint8Array | Uint16Array | Uint32Array, {simd = true}: {simd?: boolean} = {}): typeof out {
     const n = this.inputSize;
     if (inputs.length < count * n) throw new RangeError(`invalid inputs: length ${inputs.length}, expected ${count} × ${n}`);
     if (out.length < count) throw new RangeError(`invalid out: length ${out.length}, expected ≥ ${count}`);
     const {weights, biases, fanOut} = this.layers[0];
-    const x = this.a[0], {index, value} = this.sparse, logits = this.z[this.depth - 1];
-    for (let c = 0, o = 0; c < count; c++) {
+    const logits = this.z[this.depth - 1], z1 = this.z[0];
+    // The WebAssembly SIMD kernel when this engine runs it (same bits), else the TypeScript one.
+    const kernel = simd ? firstLayerKernel(this.layers[0]) : null;
+    const {index, value} = kernel ?? this.sparse;
+    for (let c = 0, o = 0; c < count; c++, o += n) {
       let nnz = 0;
-      for (let i = 0; i < n; i++, o++) {
-        const v = (x[i] = inputs[o]);
+      for (let i = 0; i < n; i++) {
+        const v = inputs[o + i];
         if (v !== 0) (index[nnz] = i), (value[nnz++] = v);
       }
-      if (2 * nnz < n) sparseAffine(weights, biases, index, value, nnz, this.z[0], n, fanOut);
-      else affine(weights, biases, x, this.z[0], n, fanOut);
+      if (kernel) {
+        kernel.run(nnz);
+        z1.set(kernel.z);
+      } else {
+        sparseAffine(weights, biases, index, value, nnz, z1, n, fanOut);
+      }
       this.forwardAbove(false);
       out[c] = argmax(logits);
     }
