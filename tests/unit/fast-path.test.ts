@@ -6,8 +6,8 @@ import {balancedIndices, take} from "../../src/components/datasets/subsets.js";
 import {expectBitIdentical} from "./tolerance.js";
 
 // The engine's fast path (non-zero inputs only, first-layer columns updated only where they
-// moved) must give the pure-TS reference path's results bit for bit. The reference path is what
-// a Samples without `sparse` takes.
+// moved, backpropagation fused with the update for plain SGD at batch size 1) must give the
+// reference path's results bit for bit. The reference path is `reference: true` on dense samples.
 const mnist = readMnist("train");
 const subset = take(mnist, balancedIndices(mnist.labels, 100));
 const fast = pixelSamples(subset.pixels, subset.labels, 784);
@@ -53,7 +53,7 @@ describe("Trainer fast path", () => {
     ["sgd, batch 32, 784-128-64-10 (W4)", {learningRate: 0.1, batchSize: 32}, config({layers: [784, 128, 64, 10]})],
   ])("%s: the same weights as the reference path, bit for bit, after more than an epoch", (_name, options, networkConfig) => {
     const a = new Network(networkConfig), b = new Network(networkConfig);
-    const ta = new Trainer(a, fast, options), tb = new Trainer(b, reference, options);
+    const ta = new Trainer(a, fast, options), tb = new Trainer(b, reference, {...options, reference: true});
     const steps = Math.ceil((1.5 * fast.count) / options.batchSize);
     ta.run(steps);
     tb.run(steps);
@@ -63,6 +63,13 @@ describe("Trainer fast path", () => {
     a.layers.forEach((layer, l) => expectBitIdentical(layer.weights.map((w) => w + 0), b.layers[l].weights.map((w) => w + 0), `layer ${l + 1}`));
     // It learned something, so the comparison is not between two untouched networks.
     expect(fingerprint(a.layers)).not.toBe(fingerprint(new Network(networkConfig).layers));
+  });
+
+  it("the fused SGD step on dense samples matches the reference path too", () => {
+    const a = new Network(config({activation: "tanh"})), b = new Network(config({activation: "tanh"}));
+    new Trainer(a, reference, {learningRate: 0.03, batchSize: 1}).run(700);
+    new Trainer(b, reference, {learningRate: 0.03, batchSize: 1, reference: true}).run(700);
+    expect(fingerprint(a.layers)).toBe(fingerprint(b.layers));
   });
 
   // pixelSamples scales by multiplying with 1/255 (not dividing by 255: the two round differently).

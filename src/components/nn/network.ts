@@ -249,27 +249,57 @@ export class Network {
    * layer's gradient is added only in the columns of non-zero inputs: the others would add 0.
    */
   backward(label: number, gradients: LayerGradients[], sparseInput = false): void {
-    const {layers, a, z, delta, depth} = this;
-    const df = this.activation.df;
+    const {layers, a, delta, depth} = this;
     this.head.delta(a[depth], label, delta[depth - 1], this.outputSize);
     for (let l = depth - 1; l >= 0; l--) {
-      const {fanIn, fanOut, weights} = layers[l];
-      const d = delta[l], x = a[l];
+      const {fanIn, fanOut} = layers[l];
       const g = gradients[l];
-      if (l === 0 && sparseInput) sparseOuterAdd(g.weights, g.biases, d, this.sparse, fanIn, fanOut);
-      else outerAdd(g.weights, g.biases, d, x, fanIn, fanOut);
-      if (l > 0) {
-        // δ⁽ˡ⁾_i = f'(z⁽ˡ⁾_i) · Σ_j W⁽ˡ⁺¹⁾_ji δ⁽ˡ⁺¹⁾_j, accumulated row by row (row-major W).
-        const below = delta[l - 1], zb = z[l - 1], ab = a[l];
-        below.fill(0);
-        for (let j = 0, row = 0; j < fanOut; j++, row += fanIn) {
-          const dj = d[j];
-          if (dj === 0) continue;
-          for (let i = 0; i < fanIn; i++) below[i] += weights[row + i] * dj;
-        }
-        for (let i = 0; i < fanIn; i++) below[i] *= df(zb[i], ab[i]);
+      if (l === 0 && sparseInput) sparseOuterAdd(g.weights, g.biases, delta[0], this.sparse, fanIn, fanOut);
+      else outerAdd(g.weights, g.biases, delta[l], a[l], fanIn, fanOut);
+      if (l > 0) this.propagate(l);
+    }
+  }
+
+  /**
+   * Backpropagation fused with one plain SGD update of step −k·∇L for this one sample:
+   * θ ← θ + k·(∂L/∂θ), with no gradient buffer. Each layer's delta is passed down before its
+   * weights change, and k·(δ_j·x_i) is the very product the buffered path computes (its sum starts
+   * at 0), so the weights come out bit for bit as with `backward` + SGD at batch size 1.
+   * Returns the sum of the updated parameters (non-finite iff one of them is).
+   */
+  backwardSgd(label: number, k: number, sparseInput = false): number {
+    const {layers, a, delta, depth} = this;
+    this.head.delta(a[depth], label, delta[depth - 1], this.outputSize);
+    let check = 0;
+    for (let l = depth - 1; l >= 0; l--) {
+      const {fanIn, fanOut, weights, biases} = layers[l];
+      if (l > 0) this.propagate(l);
+      const d = delta[l], x = a[l];
+      const {index, value, nnz} = this.sparse;
+      const sparse = l === 0 && sparseInput;
+      for (let j = 0, row = 0; j < fanOut; j++, row += fanIn) {
+        const dj = d[j];
+        check += biases[j] += k * dj;
+        if (dj === 0) continue;
+        if (sparse) for (let n = 0; n < nnz; n++) check += weights[row + index[n]] += k * (dj * value[n]);
+        else for (let i = 0; i < fanIn; i++) check += weights[row + i] += k * (dj * x[i]);
       }
     }
+    return check;
+  }
+
+  /** δ⁽ˡ⁾_i = f'(z⁽ˡ⁾_i) · Σ_j W⁽ˡ⁺¹⁾_ji δ⁽ˡ⁺¹⁾_j: the delta of the layer below weight layer l (row-major W, row by row). */
+  private propagate(l: number): void {
+    const {weights, fanIn, fanOut} = this.layers[l];
+    const d = this.delta[l], below = this.delta[l - 1], zb = this.z[l - 1], ab = this.a[l];
+    const df = this.activation.df;
+    below.fill(0);
+    for (let j = 0, row = 0; j < fanOut; j++, row += fanIn) {
+      const dj = d[j];
+      if (dj === 0) continue;
+      for (let i = 0; i < fanIn; i++) below[i] += weights[row + i] * dj;
+    }
+    for (let i = 0; i < fanIn; i++) below[i] *= df(zb[i], ab[i]);
   }
 
   /** The index of the largest output for `input` (ties: the lowest index). */

@@ -27,6 +27,11 @@ export interface TrainingOptions {
   seed?: number;
   /** Reshuffle the samples every epoch (default true); false keeps the samples' own order. */
   shuffle?: boolean;
+  /**
+   * Use the plain reference path (dense inputs, gradient buffers, no fused update) instead of the
+   * fast one. Both give the same bits; tests and the bench hold the fast path to the reference.
+   */
+  reference?: boolean;
 }
 
 export interface Divergence {
@@ -56,6 +61,9 @@ export class Trainer {
   private cursor = 0;
   private readonly random: Source;
   private readonly shuffles: boolean;
+  /** Plain SGD at batch size 1: backpropagation and update fused (Network.backwardSgd), same bits. */
+  private readonly fused: boolean;
+  private readonly reference: boolean;
   private readonly gradients: LayerGradients[];
   /** First-layer columns (inputs) some sample of the current minibatch had non-zero. */
   private readonly touched: {index: Int32Array; count: number; mark: Uint8Array};
@@ -85,6 +93,8 @@ export class Trainer {
     this.learningRate = options.learningRate;
     this.random = source(seed, STREAM.order);
     this.shuffles = shuffle;
+    this.reference = options.reference === true;
+    this.fused = !this.reference && this.optimizer.name === "sgd" && this.batchSize === 1;
     this.order = new Uint32Array(samples.count);
     this.gradients = zeroGradients(network);
     this.touched = {index: new Int32Array(network.inputSize), count: 0, mark: new Uint8Array(network.inputSize)};
@@ -117,13 +127,15 @@ export class Trainer {
     const {network, samples, order, gradients, touched} = this;
     const count = samples.count;
     const b = Math.min(this.batchSize, count - this.cursor);
+    const stepNumber = this.steps + 1;
+    if (this.fused) return this.fusedStep(order[this.cursor], stepNumber);
     const x = network.a[0];
     const sparse = network.sparse;
     let loss = 0;
     for (let k = 0; k < b; k++) {
       const i = order[this.cursor + k];
       const label = samples.labels[i];
-      if (samples.sparse) {
+      if (samples.sparse && !this.reference) {
         // Fast path, same bits: non-zero inputs only, and remember which first-layer columns moved.
         samples.sparse(i, sparse);
         for (let n = 0; n < sparse.nnz; n++) {
@@ -140,20 +152,46 @@ export class Trainer {
         network.backward(label, gradients);
       }
     }
-    const stepNumber = this.steps + 1;
     if (!Number.isFinite(loss)) {
       this.diverged = {step: stepNumber, reason: `the loss became ${loss} at step ${stepNumber}; the update was not applied`};
       return NaN;
     }
-    const columns = samples.sparse ? touched : undefined;
+    const columns = samples.sparse && !this.reference ? touched : undefined;
     const finite = this.optimizer.step(network.layers, gradients, 1 / b, columns);
     this.clearGradients(columns);
+    return this.advance(stepNumber, b, loss, finite);
+  }
+
+  /** One sample, plain SGD: forward, then backpropagation fused with the update. */
+  private fusedStep(i: number, stepNumber: number): number {
+    const {network, samples} = this;
+    const label = samples.labels[i];
+    const sparse = samples.sparse !== undefined;  // fused implies !reference
+    if (sparse) {
+      samples.sparse!(i, network.sparse);
+      network.forwardSparse();
+    } else {
+      samples.input(i, network.a[0]);
+      network.forwardWorkspace();
+    }
+    const loss = network.loss(label);
+    if (!Number.isFinite(loss)) {
+      this.diverged = {step: stepNumber, reason: `the loss became ${loss} at step ${stepNumber}; the update was not applied`};
+      return NaN;
+    }
+    // k = −η·(1/B) with B = 1, as the optimiser computes it.
+    const finite = Number.isFinite(network.backwardSgd(label, -this.learningRate * (1 / 1), sparse));
+    return this.advance(stepNumber, 1, loss, finite);
+  }
+
+  /** Bookkeeping after an update of b samples with summed loss `loss`. */
+  private advance(stepNumber: number, b: number, loss: number, finite: boolean): number {
     this.steps = stepNumber;
     this.samplesSeen += b;
     this.lossSum += loss;
     this.lossCount += b;
     this.cursor += b;
-    if (this.cursor >= count) {
+    if (this.cursor >= this.samples.count) {
       this.cursor = 0;
       this.epoch++;
       this.shuffle();
