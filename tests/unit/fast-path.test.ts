@@ -131,6 +131,30 @@ describe("firstLayerKernel (WebAssembly SIMD)", () => {
     }
   });
 
+  it("runF32 finds the non-zero entries itself (−0 counts as zero, input size not a multiple of 4) and matches sparseAffine", () => {
+    const net = new Network({layers: [23, 13, 3], activation: "tanh", head: "softmax-cross-entropy", init: "he-uniform", seed: 9});
+    const kernel = firstLayerKernel(net.layers[0])!;
+    const random = source(4);
+    const count = 300;
+    const inputs = Float32Array.from({length: count * 23}, () => (random() < 0.3 ? random() * 2 - 1 : random() < 0.5 ? -0 : 0));
+    const {weights, biases} = net.layers[0];
+    const z = new Float64Array(13), index = new Int32Array(23), value = new Float64Array(23);
+    for (let start = 0; start < count; start += 256) {
+      const m = Math.min(256, count - start);
+      const zs = kernel.runF32(inputs, start, m);
+      for (let c = 0; c < m; c++) {
+        let nnz = 0;
+        for (let i = 0; i < 23; i++) {
+          const v = inputs[(start + c) * 23 + i];
+          if (v !== 0) (index[nnz] = i), (value[nnz++] = v);
+        }
+        sparseAffine(weights, biases, index, value, nnz, z, 23, 13);
+        expectBitIdentical(zs.subarray(c * 13, (c + 1) * 13), z, `input ${start + c}`);
+      }
+    }
+    expect(() => kernel.runF32(inputs, 0, 257)).toThrow(/at most 256/);
+  });
+
   it("predictBatch gives the same classes with and without SIMD", () => {
     const net = new Network(config({layers: [784, 128, 64, 10]}));
     new Trainer(net, fast, {learningRate: 0.1, batchSize: 32}).run(30);

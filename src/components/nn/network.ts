@@ -15,7 +15,7 @@ import {activation, type Activation, type ActivationName} from "./activations.js
 import {head, type Head, type HeadName} from "./heads.js";
 import {initialiser, type InitName} from "./init.js";
 import {MAX_SEED, source, STREAM} from "./random.js";
-import {firstLayerKernel} from "./simd.js";
+import {CHUNK, firstLayerKernel} from "./simd.js";
 
 export interface NetworkConfig {
   /** Layer sizes, input first: e.g. [784, 16, 16, 10]. At least two entries, each an integer ≥ 1. */
@@ -324,6 +324,19 @@ export class Network {
     const logits = this.z[this.depth - 1], z1 = this.z[0];
     // The WebAssembly SIMD kernel when this engine runs it (same bits), else the TypeScript one.
     const kernel = simd ? firstLayerKernel(this.layers[0]) : null;
+    if (kernel && inputs instanceof Float32Array) {
+      // Whole chunks in WebAssembly: it finds the non-zero pixels and computes z⁽¹⁾ for each input.
+      for (let start = 0; start < count; start += CHUNK) {
+        const m = Math.min(CHUNK, count - start);
+        const zs = kernel.runF32(inputs, start, m);
+        for (let c = 0; c < m; c++) {
+          z1.set(zs.subarray(c * fanOut, (c + 1) * fanOut));
+          this.forwardAbove(false);
+          out[start + c] = argmax(logits);
+        }
+      }
+      return out;
+    }
     const {index, value} = kernel ?? this.sparse;
     for (let c = 0, o = 0; c < count; c++, o += n) {
       let nnz = 0;

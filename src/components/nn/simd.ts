@@ -11,7 +11,11 @@ import type {Layer} from "./network.js";
 interface Exports {
   memory: WebAssembly.Memory;
   sparseAffineT(wt: number, b: number, index: number, value: number, nnz: number, z: number, fanOut: number): void;
+  firstLayerF32(wt: number, b: number, input: number, count: number, z: number, fanIn: number, fanOut: number, index: number, value: number): void;
 }
+
+/** Inputs per call of the batched f32 kernel (its input and output buffers are sized for this). */
+export const CHUNK = 256;
 
 let compiled: WebAssembly.Module | null | undefined;
 
@@ -36,6 +40,11 @@ export interface FirstLayerKernel {
   /** z⁽¹⁾ after run(). */
   readonly z: Float64Array;
   run(nnz: number): void;
+  /**
+   * z⁽¹⁾ of up to CHUNK f32 inputs, inputs[start·fanIn …] back to back: returns a view of
+   * count × fanOut values, valid until the next call.
+   */
+  runF32(inputs: Float32Array, start: number, count: number): Float64Array;
 }
 
 /**
@@ -52,8 +61,11 @@ export function firstLayerKernel({weights, biases, fanIn, fanOut}: Layer): First
     return null;
   }
   // Layout: [wt: fanIn·fanOut f64][b: fanOut f64][z: fanOut f64][value: fanIn f64][index: fanIn i32]
+  //         [chunk of inputs: CHUNK·fanIn f32][their z⁽¹⁾: CHUNK·fanOut f64], 16-byte aligned.
+  const align = (n: number) => (n + 15) & ~15;
   const wt = 0, b = wt + 8 * fanIn * fanOut, z = b + 8 * fanOut, value = z + 8 * fanOut, index = value + 8 * fanIn;
-  const bytes = index + 4 * fanIn;
+  const chunkIn = align(index + 4 * fanIn), chunkOut = align(chunkIn + 4 * CHUNK * fanIn);
+  const bytes = chunkOut + 8 * CHUNK * fanOut;
   const {memory} = exports;
   const pages = Math.ceil((bytes - memory.buffer.byteLength) / 65536);
   if (pages > 0) memory.grow(pages);
@@ -61,11 +73,18 @@ export function firstLayerKernel({weights, biases, fanIn, fanOut}: Layer): First
   const t = new Float64Array(buffer, wt, fanIn * fanOut);
   for (let j = 0; j < fanOut; j++) for (let i = 0; i < fanIn; i++) t[i * fanOut + j] = weights[j * fanIn + i];
   new Float64Array(buffer, b, fanOut).set(biases);
-  const kernel = exports.sparseAffineT;
+  const {sparseAffineT, firstLayerF32} = exports;
+  const inputs = new Float32Array(buffer, chunkIn, CHUNK * fanIn), outputs = new Float64Array(buffer, chunkOut, CHUNK * fanOut);
   return {
     index: new Int32Array(buffer, index, fanIn),
     value: new Float64Array(buffer, value, fanIn),
     z: new Float64Array(buffer, z, fanOut),
-    run: (nnz) => kernel(wt, b, index, value, nnz, z, fanOut),
+    run: (nnz) => sparseAffineT(wt, b, index, value, nnz, z, fanOut),
+    runF32(source, start, count) {
+      if (count > CHUNK) throw new RangeError(`invalid count: ${count} (at most ${CHUNK} per call)`);
+      inputs.set(source.subarray(start * fanIn, (start + count) * fanIn));
+      firstLayerF32(wt, b, chunkIn, count, chunkOut, fanIn, fanOut, index, value);
+      return outputs.subarray(0, count * fanOut);
+    },
   };
 }

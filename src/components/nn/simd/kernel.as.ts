@@ -42,3 +42,37 @@ export function sparseAffineT(wt: usize, b: usize, index: usize, value: usize, n
     store<f64>(z + offset, load<f64>(b + offset) + s);
   }
 }
+
+// firstLayerF32 runs sparseAffineT on `count` inputs stored back to back as f32 (count × fanIn),
+// finding each input's non-zero entries itself (four at a time: a block of zeros costs one test),
+// and writes z⁽¹⁾ of input c at z + 8·fanOut·c. `index` and `value` are scratch of fanIn entries.
+// A −0 input counts as zero, as `v !== 0` does in the TypeScript kernels.
+export function firstLayerF32(wt: usize, b: usize, input: usize, count: i32, z: usize, fanIn: i32, fanOut: i32, index: usize, value: usize): void {
+  const inBytes = <usize>fanIn << 2, outBytes = <usize>fanOut << 3;
+  const n4 = fanIn & ~3;
+  for (let c: i32 = 0; c < count; c++) {
+    const x = input + <usize>c * inBytes;
+    let nnz: i32 = 0;
+    let i: i32 = 0;
+    for (; i < n4; i += 4) {
+      if (!v128.any_true(v128.load(x + (<usize>i << 2)))) continue;
+      for (let m: i32 = i; m < i + 4; m++) {
+        const v = load<f32>(x + (<usize>m << 2));
+        if (v != 0) {
+          store<i32>(index + (<usize>nnz << 2), m);
+          store<f64>(value + (<usize>nnz << 3), <f64>v);
+          nnz++;
+        }
+      }
+    }
+    for (; i < fanIn; i++) {
+      const v = load<f32>(x + (<usize>i << 2));
+      if (v != 0) {
+        store<i32>(index + (<usize>nnz << 2), i);
+        store<f64>(value + (<usize>nnz << 3), <f64>v);
+        nnz++;
+      }
+    }
+    sparseAffineT(wt, b, index, value, nnz, z + <usize>c * outBytes, fanOut);
+  }
+}
