@@ -7,7 +7,7 @@
  *   with targets t_k = `on` for the true class and `off` for the others (0.99 / 0.0 keeps σ off
  *   its flat asymptote, as in Rashid's 5×5 lesson).
  */
-import {exp, ln} from "./math.js";
+import {exp} from "./math.js";
 
 export interface Head {
   readonly name: HeadName;
@@ -41,7 +41,10 @@ function softmaxCrossEntropy(): Head {
       for (let k = 0; k < n; k++) a[k] /= s;
     },
     loss(a, label) {
-      return -ln(Math.max(a[label], LOG_FLOOR));
+      // Math.log, not the engine-independent ln: the loss is reported and checked for being
+      // finite but never feeds the weights, and Math.log is inlined where a library call would
+      // box its result on the heap at every sample.
+      return -Math.log(Math.max(a[label], LOG_FLOOR));
     },
     delta(a, label, delta, n) {
       for (let k = 0; k < n; k++) delta[k] = a[k] - (k === label ? 1 : 0);

@@ -4,17 +4,52 @@
  * ECMAScript leaves Math.exp, Math.log, Math.tanh and ** free to differ in the last bit, and
  * they do: Node 20 and Chromium 156 disagree on about 7 % of Math.log and 10 % of Math.exp
  * results (measured over 20,000 arguments). One such bit in an initial weight or a softmax makes
- * two runs drift apart, so everything that feeds the weights uses these pure-JavaScript ports of
- * FreeBSD's msun (via stdlib), built only from +, −, ×, ÷ and √, which IEEE 754 rounds exactly.
+ * two runs drift apart, so everything that feeds the weights uses pure-JavaScript ports of
+ * FreeBSD's msun (ln, tanh and pow from stdlib, exp below), built only from +, −, ×, ÷ and √,
+ * which IEEE 754 rounds exactly.
  * Math.sqrt, Math.max and Math.abs are exact everywhere and stay as they are.
  */
-import stdlibExp from "@stdlib/math-base-special-exp";
 import stdlibLn from "@stdlib/math-base-special-ln";
 import stdlibTanh from "@stdlib/math-base-special-tanh";
 import stdlibPow from "@stdlib/math-base-special-pow";
 
-/** e^x, reproducible bit for bit across engines. */
-export const exp: (x: number) => number = stdlibExp;
+// exp is on the hot path (every softmax output, every sigmoid unit), so it is written out here:
+// stdlib's version reaches ldexp through two calls V8 does not inline, and each call returns its
+// double boxed on the heap, which made training allocate (and collect) garbage on every step.
+// Same algorithm (FreeBSD msun e_exp.c): x = k·ln2 + r, e^r from a rational approximation,
+// then an exact scaling by 2^k from a table of powers of two.
+const LN2_HI = 6.93147180369123816490e-1;
+const LN2_LO = 1.90821492927058770002e-10;
+const LOG2_E = 1.44269504088896338700;
+const P1 = 1.66666666666666019037e-1;
+const P2 = -2.77777777770155933842e-3;
+const P3 = 6.61375632143793436117e-5;
+const P4 = -1.65339022054652515390e-6;
+const P5 = 4.13813679705723846039e-8;
+const OVERFLOW = 7.09782712893383973096e2;
+const UNDERFLOW = -7.45133219101941108420e2;
+const TINY = 3.725290298461914e-9; // 2⁻²⁸
+/** POW2[k + 1022] = 2^k for k = −1022 … 1023, each exact. */
+const POW2 = new Float64Array(2046);
+POW2[1022] = 1;
+for (let k = 1; k <= 1023; k++) POW2[1022 + k] = POW2[1021 + k] * 2;
+for (let k = 1; k <= 1022; k++) POW2[1022 - k] = POW2[1023 - k] / 2;
+
+/** e^x, reproducible bit for bit across engines (max error below 1 ulp, as msun's). */
+export function exp(x: number): number {
+  if (!(x <= OVERFLOW)) return x !== x ? x : Infinity; // NaN, or overflow to +∞
+  if (x < UNDERFLOW) return 0;
+  if (x > -TINY && x < TINY) return 1 + x;
+  const k = Math.trunc(LOG2_E * x + (x < 0 ? -0.5 : 0.5));
+  const hi = x - k * LN2_HI, lo = k * LN2_LO;
+  const r = hi - lo, t = r * r;
+  const c = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
+  const y = 1 - (lo - (r * c) / (2 - c) - hi);
+  // y·2^k: one exact multiplication, two at the ends of the range (k = 1024, or k < −1022).
+  if (k > 1023) return y * POW2[2045] * 2;
+  if (k < -1022) return y * POW2[k + 1022 + 1000] * POW2[22];
+  return y * POW2[k + 1022];
+}
 /** Natural logarithm, reproducible bit for bit across engines. */
 export const ln: (x: number) => number = stdlibLn;
 /** Hyperbolic tangent, reproducible bit for bit across engines. */

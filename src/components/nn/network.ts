@@ -261,13 +261,16 @@ export class Network {
   }
 
   /**
-   * Backpropagation fused with one plain SGD update of step −k·∇L for this one sample:
+   * Backpropagation fused with one plain SGD update for this one sample, with k = −η:
    * θ ← θ + k·(∂L/∂θ), with no gradient buffer. Each layer's delta is passed down before its
    * weights change, and k·(δ_j·x_i) is the very product the buffered path computes (its sum starts
    * at 0), so the weights come out bit for bit as with `backward` + SGD at batch size 1.
-   * Returns the sum of the updated parameters (non-finite iff one of them is).
+   * Returns false when an updated parameter is not finite.
    */
-  backwardSgd(label: number, k: number, sparseInput = false): number {
+  backwardSgd(label: number, step: {readonly k: number}, sparseInput = false): boolean {
+    // k arrives inside an object: a double passed as an argument to a call V8 does not inline is
+    // boxed on the heap, once per sample.
+    const k = step.k;
     const {layers, a, delta, depth} = this;
     this.head.delta(a[depth], label, delta[depth - 1], this.outputSize);
     let check = 0;
@@ -285,7 +288,8 @@ export class Network {
         else for (let i = 0; i < fanIn; i++) check += weights[row + i] += k * (dj * x[i]);
       }
     }
-    return check;
+    // A boolean, not the sum: V8 would box a returned double on the heap at every step.
+    return Number.isFinite(check);
   }
 
   /** δ⁽ˡ⁾_i = f'(z⁽ˡ⁾_i) · Σ_j W⁽ˡ⁺¹⁾_ji δ⁽ˡ⁺¹⁾_j: the delta of the layer below weight layer l (row-major W, row by row). */

@@ -64,6 +64,8 @@ export class Trainer {
   /** Plain SGD at batch size 1: backpropagation and update fused (Network.backwardSgd), same bits. */
   private readonly fused: boolean;
   private readonly reference: boolean;
+  /** k = −η·(1/B) with B = 1, as the SGD optimiser computes it, for the fused step. */
+  private readonly sgdStep: {readonly k: number};
   private readonly gradients: LayerGradients[];
   /** First-layer columns (inputs) some sample of the current minibatch had non-zero. */
   private readonly touched: {index: Int32Array; count: number; mark: Uint8Array};
@@ -95,6 +97,7 @@ export class Trainer {
     this.shuffles = shuffle;
     this.reference = options.reference === true;
     this.fused = !this.reference && this.optimizer.name === "sgd" && this.batchSize === 1;
+    this.sgdStep = {k: -options.learningRate * (1 / 1)};
     this.order = new Uint32Array(samples.count);
     this.gradients = zeroGradients(network);
     this.touched = {index: new Int32Array(network.inputSize), count: 0, mark: new Uint8Array(network.inputSize)};
@@ -123,7 +126,22 @@ export class Trainer {
    * last finite update made them when the loss was the cause).
    */
   step(): number {
-    if (this.diverged) return NaN;
+    this.update();
+    return this.lastLoss;
+  }
+
+  /** Mean loss of the last minibatch (NaN after a divergence). */
+  lastLoss = NaN;
+
+  /**
+   * `step()` without a return value: V8 boxes a double returned from a call it does not inline,
+   * so the training loops call this and leave the loss in `lastLoss` (a field, stored in place).
+   */
+  private update(): void {
+    if (this.diverged) {
+      this.lastLoss = NaN;
+      return;
+    }
     const {network, samples, order, gradients, touched} = this;
     const count = samples.count;
     const b = Math.min(this.batchSize, count - this.cursor);
@@ -154,16 +172,17 @@ export class Trainer {
     }
     if (!Number.isFinite(loss)) {
       this.diverged = {step: stepNumber, reason: `the loss became ${loss} at step ${stepNumber}; the update was not applied`};
-      return NaN;
+      this.lastLoss = NaN;
+      return;
     }
     const columns = samples.sparse && !this.reference ? touched : undefined;
     const finite = this.optimizer.step(network.layers, gradients, 1 / b, columns);
     this.clearGradients(columns);
-    return this.advance(stepNumber, b, loss, finite);
+    this.advance(stepNumber, b, loss, finite);
   }
 
   /** One sample, plain SGD: forward, then backpropagation fused with the update. */
-  private fusedStep(i: number, stepNumber: number): number {
+  private fusedStep(i: number, stepNumber: number): void {
     const {network, samples} = this;
     const label = samples.labels[i];
     const sparse = samples.sparse !== undefined;  // fused implies !reference
@@ -177,15 +196,15 @@ export class Trainer {
     const loss = network.loss(label);
     if (!Number.isFinite(loss)) {
       this.diverged = {step: stepNumber, reason: `the loss became ${loss} at step ${stepNumber}; the update was not applied`};
-      return NaN;
+      this.lastLoss = NaN;
+      return;
     }
-    // k = −η·(1/B) with B = 1, as the optimiser computes it.
-    const finite = Number.isFinite(network.backwardSgd(label, -this.learningRate * (1 / 1), sparse));
-    return this.advance(stepNumber, 1, loss, finite);
+    const finite = network.backwardSgd(label, this.sgdStep, sparse);
+    this.advance(stepNumber, 1, loss, finite);
   }
 
   /** Bookkeeping after an update of b samples with summed loss `loss`. */
-  private advance(stepNumber: number, b: number, loss: number, finite: boolean): number {
+  private advance(stepNumber: number, b: number, loss: number, finite: boolean): void {
     this.steps = stepNumber;
     this.samplesSeen += b;
     this.lossSum += loss;
@@ -198,9 +217,10 @@ export class Trainer {
     }
     if (!finite) {
       this.diverged = {step: stepNumber, reason: `a weight became non-finite at step ${stepNumber} (learning rate ${this.learningRate} is too large for this network)`};
-      return NaN;
+      this.lastLoss = NaN;
+      return;
     }
-    return loss / b;
+    this.lastLoss = loss / b;
   }
 
   /** Zeroes the gradient sums for the next minibatch; in the first layer only the columns that moved. */
@@ -222,7 +242,7 @@ export class Trainer {
   /** Runs up to n steps, stopping early on divergence. Returns the number of updates applied. */
   run(n: number): number {
     const before = this.steps;
-    for (let k = 0; k < n && !this.diverged; k++) this.step();
+    for (let k = 0; k < n && !this.diverged; k++) this.update();
     return this.steps - before;
   }
 
