@@ -79,12 +79,13 @@ function peerVersions(): Record<string, string> {
 }
 
 /**
- * The engine under test: the short commit, with "+modified" when src/components/nn differs from
- * it (the tree is shared, so it can change between runs; every run records it).
+ * The engine under test: the last commit that touched src/components/nn, with "+modified" when
+ * the folder has uncommitted changes (the tree is shared, so it can change between runs; every
+ * run records it).
  */
 function engineRevision(): string {
   const git = (...args: string[]): string => spawnSync("git", args, {cwd: ROOT, encoding: "utf8"}).stdout?.trim() ?? "";
-  const commit = git("rev-parse", "--short", "HEAD") || "unknown";
+  const commit = git("log", "-1", "--format=%h", "--", "src/components/nn") || "unknown";
   return git("status", "--porcelain", "--", "src/components/nn").length > 0 ? `${commit}+modified` : commit;
 }
 
