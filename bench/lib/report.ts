@@ -202,7 +202,7 @@ export function render({workloads, libs, rows, verdicts, failures, skips, trainC
   out.push(table(["workload", "library", "samples/s", "min–max", "ours ÷ lib", "RSS MB", "test acc.", "notes"], body, [false, false, true, true, true, true, true, false]));
   out.push("");
   out.push("ours ÷ lib: how many times faster ours is (ours' own row: ours ÷ best peer).  * partial epoch, samples/s extrapolated.");
-  out.push("Peers: tfjs-cpu, tfjs-wasm, convnetjs, brain.js. plain-f32 is our scalar baseline, not a peer.");
+  out.push("Peers: a plain Float32Array loop (plain-f32, the straightforward implementation), tfjs-cpu, tfjs-wasm, convnetjs, brain.js.");
   footnotes.forEach((n, k) => out.push(`[${k + 1}] ${n}`));
   out.push("");
   const vBody = verdicts.map((v) => {

@@ -82,7 +82,7 @@ export interface LibInfo {
 
 export const LIBS: LibInfo[] = [
   {id: "ours", precision: "float64", runner: "ours.ts", peer: false, sameModel: true, skip: () => null},
-  {id: "plain-f32", precision: "float32", runner: "plain-f32.ts", peer: false, sameModel: true, skip: () => null},
+  {id: "plain-f32", precision: "float32", runner: "plain-f32.ts", peer: true, sameModel: true, skip: () => null},
   {id: "tfjs-cpu", precision: "float32", runner: "tfjs.ts", peer: true, sameModel: true, skip: () => null},
   {id: "tfjs-wasm", precision: "float32", runner: "tfjs.ts", peer: true, sameModel: true, skip: () => null},
   {id: "convnetjs", precision: "float64", runner: "convnetjs.ts", peer: true, sameModel: true, skip: () => null},

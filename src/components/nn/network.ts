@@ -333,8 +333,8 @@ export class Network {
       for (let start = 0; start < count; start += CHUNK) {
         const m = Math.min(CHUNK, count - start);
         const zs = kernel.runF32(inputs, start, m);
-        for (let c = 0; c < m; c++) {
-          z1.set(zs.subarray(c * fanOut, (c + 1) * fanOut));
+        for (let c = 0, o = 0; c < m; c++) {
+          for (let j = 0; j < fanOut; j++, o++) z1[j] = zs[o];
           this.forwardAbove(false);
           out[start + c] = argmax(logits);
         }
