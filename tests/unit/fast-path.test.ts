@@ -115,8 +115,9 @@ describe("firstLayerKernel (WebAssembly SIMD)", () => {
     for (const width of [16, 13, 128]) {
       const net = new Network(config({layers: [784, width, 10], activation: "sigmoid"}));
       new Trainer(net, fast, {learningRate: 0.05, batchSize: 16}).run(20);
-      const kernel = firstLayerKernel(net.layers[0]);
+      const kernel = firstLayerKernel(net.layers[0].fanIn, net.layers[0].fanOut);
       expect(kernel, "Node 20 supports WebAssembly SIMD").not.toBeNull();
+      kernel!.load(net.layers[0]);
       const {weights, biases, fanIn, fanOut} = net.layers[0];
       const z = new Float64Array(fanOut);
       for (let i = 0; i < 40; i++) {
@@ -133,7 +134,9 @@ describe("firstLayerKernel (WebAssembly SIMD)", () => {
 
   it("runF32 finds the non-zero entries itself (−0 counts as zero, input size not a multiple of 4) and matches sparseAffine", () => {
     const net = new Network({layers: [23, 13, 3], activation: "tanh", head: "softmax-cross-entropy", init: "he-uniform", seed: 9});
-    const kernel = firstLayerKernel(net.layers[0])!;
+    const kernel = firstLayerKernel(23, 13)!;
+    kernel.load(net.layers[0]);
+    expect(() => kernel.load(new Network({layers: [23, 12, 3], activation: "tanh", head: "softmax-cross-entropy", init: "he-uniform", seed: 9}).layers[0])).toThrow(/12×23, this kernel is 13×23/);
     const random = source(4);
     const count = 300;
     const inputs = Float32Array.from({length: count * 23}, () => (random() < 0.3 ? random() * 2 - 1 : random() < 0.5 ? -0 : 0));
@@ -164,5 +167,10 @@ describe("firstLayerKernel (WebAssembly SIMD)", () => {
     expect(Array.from(withSimd)).toEqual(Array.from(without));
     // A trained network, so the classes are not all one value.
     expect(new Set(withSimd).size).toBeGreaterThan(5);
+    // The kernel is reused across calls but reloads the weights: train on, and the classes follow.
+    new Trainer(net, fast, {learningRate: 0.1, batchSize: 32}).run(30);
+    const again = net.predictBatch(inputs, fast.count, new Uint8Array(fast.count));
+    expect(Array.from(again)).toEqual(Array.from(net.predictBatch(inputs, fast.count, new Uint8Array(fast.count), {simd: false})));
+    expect(Array.from(again)).not.toEqual(Array.from(withSimd));
   });
 });

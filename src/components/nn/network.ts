@@ -134,6 +134,8 @@ export class Network {
    * Most MNIST pixels are blank (about 81 %), so the first layer's work shrinks about fivefold.
    */
   readonly sparse: SparseInput;
+  /** WebAssembly instance of simd.ts, made on the first predictBatch; null where unsupported. */
+  private kernel: ReturnType<typeof firstLayerKernel> | undefined;
 
   /**
    * A network with the given config. Without `layers` the weights are drawn from the config's
@@ -327,7 +329,7 @@ export class Network {
     const {weights, biases, fanOut} = this.layers[0];
     const logits = this.z[this.depth - 1], z1 = this.z[0];
     // The WebAssembly SIMD kernel when this engine runs it (same bits), else the TypeScript one.
-    const kernel = simd ? firstLayerKernel(this.layers[0]) : null;
+    const kernel = simd ? this.simdKernel() : null;
     if (kernel && inputs instanceof Float32Array) {
       // Whole chunks in WebAssembly: it finds the non-zero pixels and computes z⁽¹⁾ for each input.
       for (let start = 0; start < count; start += CHUNK) {
@@ -358,6 +360,13 @@ export class Network {
       out[c] = argmax(logits);
     }
     return out;
+  }
+
+  /** The SIMD kernel, made once per network (null where unsupported), loaded with the current first layer. */
+  private simdKernel(): ReturnType<typeof firstLayerKernel> {
+    if (this.kernel === undefined) this.kernel = firstLayerKernel(this.layers[0].fanIn, this.layers[0].fanOut);
+    this.kernel?.load(this.layers[0]);
+    return this.kernel;
   }
 
   /** z and a of every layer for one input, copied out for views. */

@@ -48,10 +48,10 @@ export interface FirstLayerKernel {
 }
 
 /**
- * The first layer's weights and biases as they are now, ready for the SIMD kernel, or null when
- * this JavaScript engine cannot run it. Later changes to the layer are not seen: build a new one.
+ * A kernel for a first layer of fanIn × fanOut, or null when this JavaScript engine cannot run
+ * it. Call `load(layer)` before use and again whenever the layer's weights may have changed.
  */
-export function firstLayerKernel({weights, biases, fanIn, fanOut}: Layer): FirstLayerKernel | null {
+export function firstLayerKernel(fanIn: number, fanOut: number): (FirstLayerKernel & {load(layer: Layer): void}) | null {
   const wasm = module();
   if (!wasm) return null;
   let exports: Exports;
@@ -70,15 +70,19 @@ export function firstLayerKernel({weights, biases, fanIn, fanOut}: Layer): First
   const pages = Math.ceil((bytes - memory.buffer.byteLength) / 65536);
   if (pages > 0) memory.grow(pages);
   const buffer = memory.buffer;
-  const t = new Float64Array(buffer, wt, fanIn * fanOut);
-  for (let j = 0; j < fanOut; j++) for (let i = 0; i < fanIn; i++) t[i * fanOut + j] = weights[j * fanIn + i];
-  new Float64Array(buffer, b, fanOut).set(biases);
   const {sparseAffineT, firstLayerF32} = exports;
+  const transposed = new Float64Array(buffer, wt, fanIn * fanOut), bias = new Float64Array(buffer, b, fanOut);
   const inputs = new Float32Array(buffer, chunkIn, CHUNK * fanIn), outputs = new Float64Array(buffer, chunkOut, CHUNK * fanOut);
   return {
     index: new Int32Array(buffer, index, fanIn),
     value: new Float64Array(buffer, value, fanIn),
     z: new Float64Array(buffer, z, fanOut),
+    load(layer) {
+      if (layer.fanIn !== fanIn || layer.fanOut !== fanOut) throw new RangeError(`invalid layer: ${layer.fanOut}×${layer.fanIn}, this kernel is ${fanOut}×${fanIn}`);
+      const w = layer.weights;
+      for (let j = 0; j < fanOut; j++) for (let i = 0; i < fanIn; i++) transposed[i * fanOut + j] = w[j * fanIn + i];
+      bias.set(layer.biases);
+    },
     run: (nnz) => sparseAffineT(wt, b, index, value, nnz, z, fanOut),
     runF32(source, start, count) {
       if (count > CHUNK) throw new RangeError(`invalid count: ${count} (at most ${CHUNK} per call)`);
