@@ -12,18 +12,20 @@ export interface CurveOptions {
   epochs?: number;
 }
 
+/** The options both charts share: size and an x axis in epochs from 0 to at least 1. */
+function epochFrame(history: RunPoint[], {width = 640, height = 220, epochs}: CurveOptions) {
+  const xMax = Math.max(epochs ?? 0, 1, ...history.map((p) => p.epoch));
+  return {xMax, frame: {width, height, marginLeft: 48, x: {label: "epochs →", domain: [0, xMax]}}};
+}
+
 /** Training loss (per window) and test loss against epochs; y is the mean cross-entropy in nats. */
-export function lossChart(history: RunPoint[], {width = 640, height = 220, epochs}: CurveOptions = {}): SVGSVGElement | HTMLElement {
+export function lossChart(history: RunPoint[], options: CurveOptions = {}): SVGSVGElement | HTMLElement {
   const rows = history.flatMap((p) => [
     {epoch: p.epoch, loss: p.trainLoss, set: "training (window mean)"},
     {epoch: p.epoch, loss: p.testLoss, set: "test subset"},
   ]).filter((d) => Number.isFinite(d.loss));
-  const xMax = Math.max(epochs ?? 0, 1, ...history.map((p) => p.epoch));
   return Plot.plot({
-    width,
-    height,
-    marginLeft: 48,
-    x: {label: "epochs →", domain: [0, xMax]},
+    ...epochFrame(history, options).frame,
     y: {label: "↑ loss (cross-entropy, nats)", grid: true, domain: [0, Math.max(2.5, ...rows.map((d) => d.loss))]},
     color: {legend: true, domain: ["training (window mean)", "test subset"], range: ["#4269d0", "#ff725c"]},
     marks: [
@@ -36,14 +38,11 @@ export function lossChart(history: RunPoint[], {width = 640, height = 220, epoch
 }
 
 /** Test accuracy (%) against epochs, with a 90 % reference line. */
-export function accuracyChart(history: RunPoint[], {width = 640, height = 220, epochs}: CurveOptions = {}): SVGSVGElement | HTMLElement {
+export function accuracyChart(history: RunPoint[], options: CurveOptions = {}): SVGSVGElement | HTMLElement {
   const rows = history.filter((p) => Number.isFinite(p.testAccuracy)).map((p) => ({epoch: p.epoch, accuracy: 100 * p.testAccuracy}));
-  const xMax = Math.max(epochs ?? 0, 1, ...history.map((p) => p.epoch));
+  const {xMax, frame} = epochFrame(history, options);
   return Plot.plot({
-    width,
-    height,
-    marginLeft: 48,
-    x: {label: "epochs →", domain: [0, xMax]},
+    ...frame,
     y: {label: "↑ test accuracy (%)", domain: [0, 100], grid: true},
     marks: [
       Plot.ruleY([90], {stroke: "#999", strokeDasharray: "4 3"}),
