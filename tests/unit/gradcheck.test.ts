@@ -90,9 +90,8 @@ describe("gradientCheck", () => {
     expect(gradientCheck(network, samples).map((c) => c.checked)).toEqual([40 * 20 + 20, 20 * 10 + 10]);
   });
 
-  // BUG (src/components/nn/gradcheck.ts, stride = ⌈n / (maxPerLayer / 2)⌉ for weights and biases separately):
-  // with an odd maxPerLayer each half may take ⌈maxPerLayer / 2⌉, so up to maxPerLayer + 1 parameters are checked
-  // (maxPerLayer 3 checks 4; maxPerLayer 1 checks 2), against the documented "at most this many".
+  // Regression: the budget was once split as ⌈max/2⌉ for weights and for biases, so an odd maxPerLayer
+  // checked one parameter too many (3 checked 4). Now biases get ⌊max/2⌋ and weights the rest.
   it.each([1, 3, 5])("maxPerLayer %i checks at most that many parameters per layer", (maxPerLayer) => {
     const network = new Network({layers: [40, 20, 10], activation: "tanh", head: "softmax-cross-entropy", init: "xavier-normal", seed: 1});
     const samples = arraySamples([Array.from({length: 40}, source(1, 7))], [3]);

@@ -137,11 +137,8 @@ describe("LiveRun.start", () => {
     expect(timer.queue).toHaveLength(1);
   });
 
-  // BUG (src/components/runs/live-run.ts, start()/tick()): start() only guards on `running`, and
-  // pause()/step()/reset() clear `running` without cancelling the tick already queued. So
-  // pause() then start() before that tick ran queues a second tick; both see running = true and
-  // both reschedule themselves: two (after n quick pause/start pairs, n + 1) tick chains train
-  // the same run at once, each doing a full slice per yield.
+  // Regression: a tick queued before pause() must not survive a quick start(); each start() now
+  // begins a new chain and older ticks stop, so one run never trains in two loops at once.
   it("pause() then start() before the queued tick ran still trains in one chain of ticks", () => {
     const {run, timer} = make();
     run.start();

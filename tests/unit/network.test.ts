@@ -298,8 +298,7 @@ describe("Network config validation", () => {
     expect(bad({layers: [4, size, 2]})).toThrow(`invalid layer size layers[1]: ${shown}`);
   });
 
-  // BUG (src/components/nn/network.ts, positiveInteger): the message is built with JSON.stringify(value),
-  // which prints NaN and ±Infinity as "null", so the message does not name the bad value.
+  // Regression: messages were once built with JSON.stringify, which prints NaN and ±Infinity as "null".
   it.each([
     [NaN, "NaN"],
     [Infinity, "Infinity"],
@@ -328,7 +327,7 @@ describe("Network config validation", () => {
     expect(bad(patch)).toThrow(message);
   });
 
-  // BUG (src/components/nn/network.ts, normaliseConfig): the seed message uses JSON.stringify too, so NaN shows as "null".
+  // Regression: the seed message too must print NaN as NaN, not as JSON's "null".
   it("throws RangeError naming a NaN seed as NaN", () => {
     expect(bad({seed: NaN})).toThrow(/invalid seed: NaN/);
   });
