@@ -14,11 +14,13 @@ export default {
   title: "Digit workbook",
   root: "src",
   output: "dist",
-  theme: "air",
+  // Light and dark variants, chosen by the reader's `prefers-color-scheme`.
+  theme: ["air", "near-midnight"],
   globalStylesheets: [],
   head: `<link rel="icon" type="image/svg+xml" href="./favicon.svg">
 <link rel="stylesheet" href="./fonts.css">
-<link rel="stylesheet" href="./inputs.css">`,
+<link rel="stylesheet" href="./inputs.css">
+<link rel="stylesheet" href="./workbook.css">`,
   pages,
   sidebar: true,
   pager: true,
