@@ -13,6 +13,9 @@ export const pages: {name: string; path: string}[] = [
 export default {
   title: "Digit workbook",
   root: "src",
+  // Links end in .html, so dist/ works on any plain static server (python3 -m http.server, S3, …),
+  // not only on servers that map clean URLs such as /mnist to mnist.html.
+  preserveExtension: true,
   output: "dist",
   // Light and dark variants, chosen by the reader's `prefers-color-scheme`.
   theme: ["air", "near-midnight"],

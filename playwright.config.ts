@@ -1,6 +1,6 @@
 // End-to-end tests against the built site in dist/ (run `npm run build` first;
-// `npm run test:e2e` does both). The site is served by sirv-cli, which maps
-// clean URLs such as /mnist to mnist.html.
+// `npm run test:e2e` does both). The site is served by Python's plain `http.server`, which maps
+// no clean URLs: every link must work on the simplest static host (preserveExtension in the config).
 import {existsSync} from "node:fs";
 import {defineConfig, devices} from "@playwright/test";
 
@@ -41,7 +41,7 @@ export default defineConfig({
     }
   },
   webServer: {
-    command: `node node_modules/sirv-cli/bin.js dist --host 127.0.0.1 --port ${port} --quiet`,
+    command: `python3 -m http.server ${port} --bind 127.0.0.1 --directory dist`,
     url: `${baseURL}/`,
     reuseExistingServer: !process.env.CI,
     timeout: 30_000,

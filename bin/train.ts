@@ -9,7 +9,8 @@
  * Progress goes to stderr (cli-progress); one JSON object goes to stdout: config, final train
  * loss, test accuracy, samples per second, fingerprint. Bad flags exit 2 with a message.
  */
-import {writeFileSync} from "node:fs";
+import {accessSync, constants, existsSync, statSync, writeFileSync} from "node:fs";
+import {dirname, resolve} from "node:path";
 import {Command, InvalidArgumentError, Option} from "commander";
 import cliProgress from "cli-progress";
 import {activationNames, evaluate, fingerprint, initNames, Network, pixelSamples, toJSON, Trainer, type ActivationName, type InitName, type NetworkConfig, type TrainingOptions} from "../src/components/nn/index.js";
@@ -17,6 +18,11 @@ import {readMnist} from "../src/components/datasets/mnist-node.js";
 import {balancedIndices, DATA_SEED, perClassFor, selectSubset, take, type SubsetName} from "../src/components/datasets/subsets.js";
 import type {LabelledImages} from "../src/components/datasets/idx.js";
 import {mnistRun, mnistSchema, MNIST_LAYERS} from "../src/components/runs/mnist.js";
+import {LEARNING_RATE_RANGE, MOMENTUM_RANGE} from "../src/components/runs/limits.js";
+
+/** Largest layer the CLI builds, and the most weights and biases in one network. */
+export const MAX_UNITS = 4096;
+export const MAX_PARAMETERS = 2_000_000;
 
 const integer = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) => (text: string) => {
   const value = Number(text);
@@ -28,9 +34,10 @@ const positive = (name: string) => (text: string) => {
   if (text.trim() === "" || !Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`${name} must be a finite number > 0, got ${JSON.stringify(text)}`);
   return value;
 };
-const unit = (name: string) => (text: string) => {
+/** A number in [min, max] (the ranges the pages and URLs use too). */
+const within = (name: string, [min, max]: readonly [number, number]) => (text: string) => {
   const value = Number(text);
-  if (text.trim() === "" || !(value >= 0 && value < 1)) throw new InvalidArgumentError(`${name} must be a number in [0, 1), got ${JSON.stringify(text)}`);
+  if (text.trim() === "" || !(value >= min && value <= max)) throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}, got ${JSON.stringify(text)}`);
   return value;
 };
 const layerList = (text: string) => {
@@ -38,6 +45,10 @@ const layerList = (text: string) => {
   if (sizes.length < 2 || sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new InvalidArgumentError(`layers must be comma-separated integers ≥ 1 (input first), got ${JSON.stringify(text)}`);
   if (sizes[0] !== 784) throw new InvalidArgumentError(`the input layer must have 784 units (28×28 pixels), got ${sizes[0]}`);
   if (sizes[sizes.length - 1] !== 10) throw new InvalidArgumentError(`the output layer must have 10 units (digits 0–9), got ${sizes[sizes.length - 1]}`);
+  const big = sizes.find((n) => n > MAX_UNITS);
+  if (big !== undefined) throw new InvalidArgumentError(`layers: ${big.toLocaleString("en")} units in one layer; at most ${MAX_UNITS.toLocaleString("en")}`);
+  const parameters = sizes.slice(1).reduce((sum, n, l) => sum + n * (sizes[l] + 1), 0);
+  if (parameters > MAX_PARAMETERS) throw new InvalidArgumentError(`layers ${text} have ${parameters.toLocaleString("en")} weights and biases; at most ${MAX_PARAMETERS.toLocaleString("en")}`);
   return sizes;
 };
 const initAlias: Record<string, InitName> = {he: "he-normal", xavier: "xavier-normal", glorot: "xavier-normal", kaiming: "he-normal", lecun: "lecun-normal"};
@@ -54,13 +65,37 @@ export interface TrainResult {
   fingerprint: string;
   initialFingerprint: string;
   diverged: string | null;
+  /** Test loss before training (the initial weights). */
+  initialTestLoss: number;
+  /** The run ended with a higher test loss than it started with (or diverged): it did not learn. */
+  lossIncreased: boolean;
+}
+
+/**
+ * Checks an --out path before any training: its folder exists and is writable, it is not a
+ * folder, and it does not exist unless `force`. throws InvalidArgumentError naming the file.
+ */
+export function checkOut(file: string, force = false): string {
+  const path = resolve(file);
+  const folder = dirname(path);
+  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new InvalidArgumentError(`--out ${file}: folder ${folder} does not exist`);
+  try {
+    accessSync(folder, constants.W_OK);
+  } catch {
+    throw new InvalidArgumentError(`--out ${file}: folder ${folder} is not writable`);
+  }
+  if (existsSync(path)) {
+    if (statSync(path).isDirectory()) throw new InvalidArgumentError(`--out ${file} is a folder`);
+    if (!force) throw new InvalidArgumentError(`--out ${file} exists; pass --force to overwrite it`);
+  }
+  return path;
 }
 
 export function program(): Command {
   const d = mnistSchema;
   return new Command("train")
     .description("Train a fully-connected network on MNIST and print one JSON result on stdout.")
-    .addOption(new Option("--layers <sizes>", "layer sizes, input first").default(MNIST_LAYERS, MNIST_LAYERS.join(",")).argParser(layerList))
+    .addOption(new Option("--layers <sizes>", `layer sizes, input first (at most ${MAX_UNITS} units a layer, ${MAX_PARAMETERS.toLocaleString("en")} parameters)`).default(MNIST_LAYERS, MNIST_LAYERS.join(",")).argParser(layerList))
     .addOption(new Option("--activation <name>", "hidden activation").choices(activationNames).default(d.activation.default))
     .addOption(new Option("--init <name>", `initialiser (${initNames.join(", ")}; he, xavier, glorot, lecun are aliases)`).default(d.init.default).argParser((t) => {
       const name = initAlias[t] ?? t;
@@ -68,16 +103,17 @@ export function program(): Command {
       return name;
     }))
     .addOption(new Option("--optimizer <name>", "sgd (momentum when --momentum > 0) or adam").choices(["sgd", "adam"]).default(d.optimizer.default))
-    .addOption(new Option("--lr <eta>", "learning rate η").default(d.lr.default).argParser(positive("--lr")))
+    .addOption(new Option("--lr <eta>", `learning rate η, ${LEARNING_RATE_RANGE[0]} to ${LEARNING_RATE_RANGE[1]}`).default(d.lr.default).argParser(within("--lr", LEARNING_RATE_RANGE)))
     .addOption(new Option("--batch <B>", "minibatch size").default(d.batch.default).argParser(integer("--batch", 1)))
-    .addOption(new Option("--momentum <mu>", "classical momentum μ (0 = plain SGD)").default(d.momentum.default).argParser(unit("--momentum")))
+    .addOption(new Option("--momentum <mu>", "classical momentum μ (0 = plain SGD)").default(d.momentum.default).argParser(within("--momentum", MOMENTUM_RANGE)))
     .addOption(new Option("--epochs <n>", "passes over the training set").default(1).argParser(positive("--epochs")))
     .addOption(new Option("--steps <n>", "stop after exactly n updates (overrides --epochs)").argParser(integer("--steps", 0)))
     .addOption(new Option("--seed <n>", "seed of the initial weights and the sample order").default(d.seed.default).argParser(integer("--seed", 0, mnistSchema.seed.max)))
     .addOption(new Option("--subset <name>", "page: the MNIST page's own subsets; custom: --train/--test").choices(["page", "custom"]).default("custom"))
     .addOption(new Option("--train <n>", "training images, class-balanced (60000 = all)").default(60000).argParser(integer("--train", 10)))
     .addOption(new Option("--test <n>", "test images, class-balanced (10000 = all)").default(10000).argParser(integer("--test", 10)))
-    .addOption(new Option("--out <file>", "also save the trained network as JSON"))
+    .addOption(new Option("--out <file>", "also save the trained network as JSON (checked before training)"))
+    .option("--force", "let --out overwrite an existing file")
     .option("--quiet", "no progress bar")
     .showHelpAfterError();
 }
@@ -90,14 +126,21 @@ function subsetOf(images: LabelledImages, n: number, name: string) {
 }
 
 export function train(options: ReturnType<Command["opts"]>): TrainResult {
-  const o = options as {layers: number[]; activation: ActivationName; init: InitName; optimizer: "sgd" | "adam"; lr: number; batch: number; momentum: number; epochs: number; steps?: number; seed: number; subset: "page" | "custom"; train: number; test: number; out?: string; quiet?: boolean};
+  const o = options as {layers: number[]; activation: ActivationName; init: InitName; optimizer: "sgd" | "adam"; lr: number; batch: number; momentum: number; epochs: number; steps?: number; seed: number; subset: "page" | "custom"; train: number; test: number; out?: string; force?: boolean; quiet?: boolean};
+  // A typo in --out must not cost a whole run: check it first.
+  const outPath = o.out === undefined ? undefined : checkOut(o.out, o.force);
+  const say = (text: string) => o.quiet || process.stderr.write(`train: ${text}\n`);
+  say("reading MNIST (checking the files' SHA-256)…");
   const trainFile = readMnist("train"), testFile = readMnist("test");
   const page = o.subset === "page";
   const pick = (name: SubsetName, file: LabelledImages, n: number) => (page ? selectSubset(name, file) : subsetOf(file, n, `--${name}`));
   const trainSet = pick("train", trainFile, o.train), testSet = pick("test", testFile, o.test);
   const {network: networkConfig, training} = mnistRun({activation: o.activation, init: o.init, optimizer: o.optimizer, lr: o.lr, batch: o.batch, momentum: o.momentum, seed: o.seed}, o.layers);
+  say(`building ${o.layers.join("→")} (${o.layers.slice(1).reduce((sum, n, l) => sum + n * (o.layers[l] + 1), 0).toLocaleString("en")} parameters) and fingerprinting its initial weights…`);
   const network = new Network(networkConfig);
   const initialFingerprint = fingerprint(network.layers);
+  const testSamples = pixelSamples(testSet.pixels, testSet.labels, 784);
+  const initialTestLoss = evaluate(network, testSamples).loss;
   const samples = pixelSamples(trainSet.pixels, trainSet.labels, 784);
   const trainer = new Trainer(network, samples, training);
   const stepsPerEpoch = Math.ceil(trainSet.count / trainer.batchSize);
@@ -121,8 +164,15 @@ export function train(options: ReturnType<Command["opts"]>): TrainResult {
     if (!o.quiet) bar.update(trainer.steps, {epoch: (trainer.samplesSeen / trainSet.count).toFixed(2), loss: lastLoss.toFixed(3), speed: Math.round((trainer.samplesSeen / computeMs) * 1000)});
   }
   if (!o.quiet) bar.stop();
-  const ev = evaluate(network, pixelSamples(testSet.pixels, testSet.labels, 784));
-  if (o.out) writeFileSync(o.out, JSON.stringify(toJSON(network, {training, subset: o.subset, steps: trainer.steps})));
+  say("evaluating and fingerprinting the trained network…");
+  const ev = evaluate(network, testSamples);
+  if (outPath) {
+    try {
+      writeFileSync(outPath, JSON.stringify(toJSON(network, {training, subset: o.subset, steps: trainer.steps})), {flag: o.force ? "w" : "wx"});
+    } catch (error) {
+      throw new Error(`cannot write --out ${o.out}: ${(error as Error).message}`);
+    }
+  }
   return {
     config: {network: networkConfig, training, data: {subset: page ? "page" : "custom", train: trainSet.count, test: testSet.count, dataSeed: DATA_SEED}, epochs: o.steps === undefined ? o.epochs : null, steps: total},
     steps: trainer.steps,
@@ -135,6 +185,8 @@ export function train(options: ReturnType<Command["opts"]>): TrainResult {
     fingerprint: fingerprint(network.layers),
     initialFingerprint,
     diverged: trainer.diverged ? trainer.diverged.reason : null,
+    initialTestLoss,
+    lossIncreased: !!trainer.diverged || !(ev.loss <= initialTestLoss),
   };
 }
 
@@ -152,6 +204,10 @@ export function main(argv: string[]): number {
     if (result.diverged) {
       process.stderr.write(`train: diverged: ${result.diverged}\n`);
       return 1;
+    }
+    if (result.lossIncreased) {
+      process.stderr.write(`train: warning: the test loss rose from ${result.initialTestLoss.toFixed(3)} to ${result.testLoss.toFixed(3)}: the network did not learn (try a lower --lr)\n`);
+      return 3;
     }
     return 0;
   } catch (error) {

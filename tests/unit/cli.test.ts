@@ -1,10 +1,10 @@
 import {execFile} from "node:child_process";
-import {mkdtempSync, readFileSync, rmSync} from "node:fs";
+import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {fileURLToPath} from "node:url";
 import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
-import {main, program, type TrainResult} from "../../bin/train.js";
+import {checkOut, main, program, type TrainResult} from "../../bin/train.js";
 import {fingerprint, fromJSON, Network, pixelSamples, Trainer} from "../../src/components/nn/index.js";
 import {readMnist} from "../../src/components/datasets/mnist-node.js";
 import {selectSubset} from "../../src/components/datasets/subsets.js";
@@ -56,6 +56,41 @@ beforeAll(async () => {
 });
 afterAll(() => {
   rmSync(dir, {recursive: true, force: true});
+});
+
+/** Runs the README's documented form, `npm run -s train -- …args`, from the repo root. */
+function npmTrain(args: string[]): Promise<Exit> {
+  return new Promise((resolve) => {
+    execFile("npm", ["run", "-s", "train", "--", ...args], {cwd: root, encoding: "utf8", maxBuffer: 64 << 20}, (error, stdout, stderr) => {
+      const status = error ? ((error as {code?: unknown}).code as number | null) : 0;
+      resolve({status: typeof status === "number" ? status : null, stdout, stderr});
+    });
+  });
+}
+
+describe("npm run -s train (the README's command)", () => {
+  it("prints exactly one JSON document on stdout, so `| jq` works", async () => {
+    const exit = await npmTrain(["--train", "1000", "--test", "200", "--steps", "20"]);
+    expect(exit.status, exit.stderr).toBe(0);
+    const parsed = JSON.parse(exit.stdout); // throws on a banner or any second document
+    expect(parsed.steps).toBe(20);
+    expect(exit.stdout.trim().startsWith("{")).toBe(true);
+    // Progress and status lines go to stderr.
+    expect(exit.stderr).toContain("reading MNIST");
+  });
+
+  it("flags a run whose test loss ends above its start: warning on stderr, lossIncreased, exit 3", async () => {
+    const exit = await npmTrain(["--train", "1000", "--test", "200", "--steps", "60", "--lr", "10", "--momentum", "0.9", "--activation", "sigmoid", "--quiet"]);
+    const parsed = JSON.parse(exit.stdout);
+    if (parsed.diverged) {
+      expect(exit.status).toBe(1);
+    } else {
+      expect(parsed.testLoss).toBeGreaterThan(parsed.initialTestLoss);
+      expect(parsed.lossIncreased).toBe(true);
+      expect(exit.status).toBe(3);
+      expect(exit.stderr).toMatch(/warning: the test loss rose from [\d.]+ to [\d.]+/);
+    }
+  });
 });
 
 describe("bin/train.ts (subprocess)", () => {
@@ -170,11 +205,47 @@ describe("main (in-process)", () => {
     [["--train", "5"], "--train"],
     [["--subset", "all"], "--subset"],
     [["--epochs", "0"], "--epochs"],
+    // One range for η and μ everywhere (page, URL, CLI): 1e-4 to 10 and 0 to 0.99.
+    [["--lr", "1e3"], "--lr must be a number from 0.0001 to 10"],
+    [["--lr", "0.00005"], "--lr"],
+    [["--momentum", "0.995"], "--momentum must be a number from 0 to 0.99"],
+    // Sizes beyond the stated maximum are refused before anything is allocated.
+    [["--layers", "784,100000,10"], "100,000 units in one layer; at most 4,096"],
+    [["--layers", "784,1000000,10"], "at most 4,096"],
+    [["--layers", "784,4000,400,10"], "weights and biases; at most 2,000,000"],
   ])("%j exits 2 naming %s on stderr, without training", (args, named) => {
     const {code, stdout, stderr} = run(args);
     expect(code).toBe(2);
     expect(stderr).toContain(named);
     expect(stdout).toBe("");
+  });
+
+  it("--out into a missing folder exits 2 naming the file before reading any data or training", () => {
+    const {code, stdout, stderr} = run(["--out", "/nonexistent-folder/net.json"]);
+    expect(code).toBe(2);
+    expect(stderr).toContain("--out /nonexistent-folder/net.json: folder /nonexistent-folder does not exist");
+    expect(stderr).not.toContain("reading MNIST");
+    expect(stdout).toBe("");
+  });
+
+  it("--out refuses to overwrite an existing file without --force, and refuses a folder", () => {
+    const existing = join(dir, "existing.json");
+    writeFileSync(existing, "keep me");
+    const refused = run(["--out", existing]);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain(`--out ${existing} exists; pass --force to overwrite it`);
+    expect(readFileSync(existing, "utf8")).toBe("keep me");
+    const folder = run(["--out", dir]);
+    expect(folder.code).toBe(2);
+    expect(folder.stderr).toContain(`--out ${dir} is a folder`);
+  });
+
+  it("checkOut accepts a new file, and an existing one with force", () => {
+    const existing = join(dir, "existing2.json");
+    writeFileSync(existing, "x");
+    expect(checkOut(join(dir, "new.json"))).toBe(join(dir, "new.json"));
+    expect(checkOut(existing, true)).toBe(existing);
+    expect(() => checkOut(existing)).toThrow(/exists; pass --force/);
   });
 
   it("--help exits 0", () => {

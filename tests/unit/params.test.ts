@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 import fc from "fast-check";
-import {defaults, readParams, writeParams} from "../../src/components/runs/params.js";
+import {defaults, readParams, writeParams, shorten, MAX_QUOTED} from "../../src/components/runs/params.js";
 import {mnistCommand, mnistRun, mnistSchema, MNIST_LAYERS, type MnistValues} from "../../src/components/runs/mnist.js";
 import {activationNames, initNames} from "../../src/components/nn/index.js";
 import {program} from "../../bin/train.js";
@@ -12,7 +12,7 @@ const validValues: fc.Arbitrary<MnistValues> = fc.record({
   activation: fc.constantFrom(...activationNames),
   init: fc.constantFrom(...initNames),
   optimizer: fc.constantFrom("sgd" as const, "adam" as const),
-  lr: fc.double({min: 1e-6, max: 10, noNaN: true}).map((x) => x + 0),
+  lr: fc.double({min: 1e-4, max: 10, noNaN: true}).map((x) => x + 0),
   batch: fc.integer({min: 1, max: 1000}),
   momentum: fc.oneof(fc.constant(0), fc.constant(0.9), fc.double({min: 0, max: 0.99, noNaN: true}).map((x) => x + 0)),
   seed: fc.integer({min: 0, max: 2 ** 31 - 1}),
@@ -36,9 +36,9 @@ describe("readParams", () => {
   });
 
   it("accepts the bounds of each numeric range", () => {
-    const {values, problems} = readParams(mnistSchema, "lr=1e-6&batch=1000&momentum=0.99&seed=0");
+    const {values, problems} = readParams(mnistSchema, "lr=1e-4&batch=1000&momentum=0.99&seed=0");
     expect(problems).toEqual([]);
-    expect(values).toMatchObject({lr: 1e-6, batch: 1000, momentum: 0.99, seed: 0});
+    expect(values).toMatchObject({lr: 1e-4, batch: 1000, momentum: 0.99, seed: 0});
   });
 
   it.each([
@@ -152,5 +152,29 @@ describe("mnistCommand", () => {
       }),
       {numRuns: 200},
     );
+  });
+});
+
+describe("one learning-rate range for the URL, the page and the CLI", () => {
+  it("accepts η = 10 and keeps exact values, refuses η outside [1e-4, 10]", () => {
+    expect(readParams(mnistSchema, "lr=10").problems).toEqual([]);
+    expect(readParams(mnistSchema, "lr=0.0123456789").values.lr).toBe(0.0123456789);
+    expect(readParams(mnistSchema, "momentum=0.555").values.momentum).toBe(0.555);
+    for (const bad of ["0.00005", "10.5", "0", "-1"]) expect(readParams(mnistSchema, `lr=${bad}`).problems[0]).toMatch(/expected a number from 0\.0001 to 10/);
+  });
+});
+
+describe("shorten", () => {
+  it("quotes a short value whole and a long one cut, with its length", () => {
+    expect(shorten("fast")).toBe("fast");
+    const long = "9".repeat(10_000);
+    expect(shorten(long)).toBe(`${"9".repeat(MAX_QUOTED)}… (10,000 characters)`);
+  });
+
+  it("keeps a problem message short however long the URL value", () => {
+    const {problems} = readParams(mnistSchema, `lr=${"x".repeat(10_000)}`);
+    expect(problems).toHaveLength(1);
+    expect(problems[0].length).toBeLessThan(160);
+    expect(problems[0]).toContain("10,000 characters");
   });
 });

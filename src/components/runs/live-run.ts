@@ -55,6 +55,26 @@ export interface LiveRunOptions {
   schedule?: (callback: () => void) => unknown;
   /** Pause between notifications while training, in ms (default 100). */
   notifyEveryMs?: number;
+  /**
+   * Most points the history keeps (default 1,000, at least 16). When it is full, every second
+   * point of its older half is dropped, so recent points keep full resolution, old ones are
+   * thinned, the curve keeps its shape, and a run of any length costs the same to draw.
+   */
+  maxHistory?: number;
+}
+
+/**
+ * Thins `history` in place once it holds more than `max` points: drops every second point of the
+ * older half (keeping the very first point). Returns the same array.
+ */
+export function decimateHistory<T>(history: T[], max: number): T[] {
+  if (history.length <= max) return history;
+  const half = Math.floor(history.length / 2);
+  let write = 1;
+  for (let read = 1; read < half; read++) if (read % 2 === 0) history[write++] = history[read];
+  for (let read = half; read < history.length; read++) history[write++] = history[read];
+  history.length = write;
+  return history;
 }
 
 const now = () => performance.now();
@@ -91,10 +111,11 @@ export class LiveRun {
     this.trainingOptions = trainingOptions;
     this.train = train;
     this.test = test;
-    const {evalEvery = 500, sliceMs = 12, speed = Infinity, maxEpochs = Infinity, notifyEveryMs = 100} = options;
+    const {evalEvery = 500, sliceMs = 12, speed = Infinity, maxEpochs = Infinity, notifyEveryMs = 100, maxHistory = 1000} = options;
+    if (!(Number.isInteger(maxHistory) && maxHistory >= 16)) throw new RangeError(`invalid maxHistory: ${maxHistory} (expected an integer ≥ 16)`);
     if (!(Number.isInteger(evalEvery) && evalEvery >= 1)) throw new RangeError(`invalid evalEvery: ${evalEvery}`);
     if (!(speed > 0)) throw new RangeError(`invalid speed: ${speed} (expected samples per second > 0)`);
-    this.options = {evalEvery, sliceMs, speed, maxEpochs, notifyEveryMs, schedule: options.schedule ?? ((callback) => setTimeout(callback, 0))};
+    this.options = {evalEvery, sliceMs, speed, maxEpochs, notifyEveryMs, maxHistory, schedule: options.schedule ?? ((callback) => setTimeout(callback, 0))};
     this.reset();
   }
 
@@ -109,6 +130,32 @@ export class LiveRun {
     this.nextEval = 0;
     this.computeMs = 0;
     this.computeSamples = 0;
+    this.evaluateIfDue();
+    this.notify(true);
+  }
+
+  /**
+   * Continues from a network trained elsewhere (a loaded file): its weights replace the current
+   * ones, the counters start at `steps` and `samplesSeen`, the history restarts with one point
+   * evaluated now, status paused. The optimiser's state (momentum or Adam buffers) and the
+   * position in the epoch's sample order are not in the file: they start fresh, so training on
+   * from here is not bit for bit the run that was saved.
+   * throws RangeError when the network's layer sizes differ from this run's config.
+   */
+  adopt(network: Network, {steps = 0, samplesSeen = 0}: {steps?: number; samplesSeen?: number} = {}): void {
+    const want = this.networkConfig.layers.join("→"), got = network.config.layers.join("→");
+    if (want !== got) throw new RangeError(`invalid network: layers ${got}, this run has ${want}`);
+    this.running = false;
+    this.network = network;
+    this.trainer = new Trainer(this.network, this.train, this.trainingOptions);
+    this.trainer.steps = steps;
+    this.trainer.samplesSeen = samplesSeen;
+    this.status = steps ? "paused" : "idle";
+    this.message = "";
+    this.history = [];
+    this.computeMs = 0;
+    this.computeSamples = 0;
+    this.nextEval = samplesSeen;
     this.evaluateIfDue();
     this.notify(true);
   }
@@ -213,6 +260,7 @@ export class LiveRun {
     const {loss, accuracy} = evaluate(this.network, this.test);
     const samples = this.trainer.samplesSeen;
     this.history.push({samples, epoch: samples / this.train.count, trainLoss: this.trainer.takeLoss(), testLoss: loss, testAccuracy: accuracy});
+    decimateHistory(this.history, this.options.maxHistory);
     this.nextEval = (Math.floor(samples / this.options.evalEvery) + 1) * this.options.evalEvery;
   }
 

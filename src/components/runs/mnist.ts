@@ -6,6 +6,7 @@
  */
 import {activationNames, initNames, type NetworkConfig, type TrainingOptions, type ActivationName, type InitName} from "../nn/index.js";
 import {choice, number, type Values} from "./params.js";
+import {LEARNING_RATE_RANGE, MOMENTUM_RANGE, SEED_RANGE} from "./limits.js";
 
 export const MNIST_LAYERS = [784, 16, 16, 10];
 
@@ -13,10 +14,10 @@ export const mnistSchema = {
   activation: choice(activationNames, "relu"),
   init: choice(initNames, "he-normal"),
   optimizer: choice(["sgd", "adam"] as const, "sgd"),
-  lr: number(0.01, {min: 1e-6, max: 10}),
+  lr: number(0.01, {min: LEARNING_RATE_RANGE[0], max: LEARNING_RATE_RANGE[1]}),
   batch: number(32, {min: 1, max: 1000, integer: true}),
-  momentum: number(0.9, {min: 0, max: 0.99}),
-  seed: number(1, {min: 0, max: 2 ** 31 - 1, integer: true}),
+  momentum: number(0.9, {min: MOMENTUM_RANGE[0], max: MOMENTUM_RANGE[1]}),
+  seed: number(1, {min: SEED_RANGE[0], max: SEED_RANGE[1], integer: true}),
 };
 
 export type MnistValues = Values<typeof mnistSchema>;

@@ -45,6 +45,14 @@ export function number(fallback: number, {min = -Infinity, max = Infinity, integ
 export type Schema = Record<string, Field<any>>; // eslint-disable-line @typescript-eslint/no-explicit-any
 export type Values<S extends Schema> = {[K in keyof S]: S[K] extends Field<infer T> ? T : never};
 
+/** Longest URL value a message quotes in full; longer ones are cut and their length given. */
+export const MAX_QUOTED = 40;
+
+/** `text`, or its first MAX_QUOTED characters + "… (N characters)" when longer. */
+export function shorten(text: string): string {
+  return text.length <= MAX_QUOTED ? text : `${text.slice(0, MAX_QUOTED)}… (${text.length.toLocaleString("en")} characters)`;
+}
+
 /** The schema's defaults. */
 export function defaults<S extends Schema>(schema: S): Values<S> {
   return Object.fromEntries(Object.entries(schema).map(([key, field]) => [key, field.default])) as Values<S>;
@@ -64,7 +72,7 @@ export function readParams<S extends Schema>(schema: S, search: string): {values
     try {
       values[key] = field.parse(text);
     } catch (error) {
-      problems.push(`URL parameter ${key}=${JSON.stringify(text)} ignored (${(error as Error).message}); using ${field.format(field.default)}.`);
+      problems.push(`URL parameter ${key}=${JSON.stringify(shorten(text))} ignored (${(error as Error).message}); using ${field.format(field.default)}.`);
     }
   }
   return {values: values as Values<S>, problems};

@@ -3,6 +3,7 @@
  * returning an SVG/figure element.
  */
 import * as Plot from "@observablehq/plot";
+import {max} from "d3";
 import type {RunPoint} from "../runs/live-run.js";
 
 export interface CurveOptions {
@@ -14,7 +15,8 @@ export interface CurveOptions {
 
 /** The options both charts share: size and an x axis in epochs from 0 to at least 1. */
 function epochFrame(history: RunPoint[], {width = 640, height = 220, epochs}: CurveOptions) {
-  const xMax = Math.max(epochs ?? 0, 1, ...history.map((p) => p.epoch));
+  // d3.max, not Math.max(...spread): a spread of a long array overflows the call stack.
+  const xMax = Math.max(epochs ?? 0, 1, max(history, (p) => p.epoch) ?? 0);
   return {frame: {width, height, marginLeft: 48, x: {label: "epochs →", domain: [0, xMax]}}};
 }
 
@@ -26,7 +28,7 @@ export function lossChart(history: RunPoint[], options: CurveOptions = {}): SVGS
   ]).filter((d) => Number.isFinite(d.loss));
   return Plot.plot({
     ...epochFrame(history, options).frame,
-    y: {label: "↑ loss (cross-entropy, nats)", grid: true, domain: [0, Math.max(2.5, ...rows.map((d) => d.loss))]},
+    y: {label: "↑ loss (cross-entropy, nats)", grid: true, domain: [0, Math.max(2.5, max(rows, (d) => d.loss) ?? 0)]},
     color: {legend: true, domain: ["training (window mean)", "test subset"], range: ["#4269d0", "#ff725c"]},
     marks: [
       Plot.ruleY([0]),
