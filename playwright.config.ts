@@ -46,6 +46,6 @@ export default defineConfig({
     reuseExistingServer: !process.env.CI,
     timeout: 30_000,
     stdout: "ignore",
-    stderr: "pipe"
+    stderr: "ignore"
   }
 });

@@ -1,7 +1,7 @@
 // Shared helpers for the Playwright specs in tests/e2e/.
 //
 //   import {builtPages, openPage} from "./helpers.js";
-//   const watch = await openPage(page, "/mnist");   // goto + network idle + cells settled
+//   const watch = await openPage(page, "/mnist.html");   // goto + network idle + cells settled
 //   ...interact...
 //   await watch.expectClean();                       // no off-origin/failed requests, console errors, page errors, cell errors
 import {readdirSync, existsSync} from "node:fs";
@@ -13,7 +13,7 @@ export const distDir = "dist";
 
 /**
  * URL paths of every page built into dist/ (every *.html except 404.html),
- * as clean URLs: index.html → "/", mnist.html → "/mnist", a/index.html → "/a/".
+ * as the site links them: index.html → "/", mnist.html → "/mnist.html", a/index.html → "/a/".
  */
 export function builtPages(dir: string = distDir): string[] {
   if (!existsSync(dir)) throw new Error(`${dir}/ does not exist: run \`npm run build\` first`);
@@ -26,7 +26,8 @@ export function builtPages(dir: string = distDir): string[] {
       } else if (entry.name.endsWith(".html")) {
         const rel = relative(dir, file).split(sep).join("/");
         if (rel === "404.html") continue;
-        paths.push("/" + rel.replace(/(^|\/)index\.html$/, "$1").replace(/\.html$/, ""));
+        // Links end in .html (preserveExtension): plain static servers map no clean URLs.
+        paths.push("/" + rel.replace(/(^|\/)index\.html$/, "$1"));
       }
     }
   };

@@ -15,7 +15,7 @@ function cli(args: string[]): {fingerprint: string; initialFingerprint: string; 
 }
 
 test("training at the defaults raises test accuracy above 85 %, then Pause stops it", async ({page}, testInfo) => {
-  const watch = await openPage(page, "/mnist");
+  const watch = await openPage(page, "/mnist.html");
   await expect(metric(page, "status")).toHaveText("idle");
   await expect(metric(page, "parameters")).toHaveText("13,002"); // 784·16+16 + 16·16+16 + 16·10+10
   const before = await number(page, "test-accuracy");
@@ -35,7 +35,7 @@ test("training at the defaults raises test accuracy above 85 %, then Pause stops
 });
 
 test("Reset returns to the seed's initial fingerprint", async ({page}) => {
-  const watch = await openPage(page, "/mnist");
+  const watch = await openPage(page, "/mnist.html");
   const initial = (await metric(page, "fingerprint").textContent())!;
   expect(initial).toMatch(/^[0-9a-f]{12}$/);
   for (let k = 0; k < 3; k++) await button(page, "Step").click();
@@ -49,7 +49,7 @@ test("Reset returns to the seed's initial fingerprint", async ({page}) => {
 });
 
 test("the CLI trained on the page's subset reaches the page's fingerprint after the same updates", async ({page}) => {
-  const watch = await openPage(page, "/mnist?seed=7&batch=16");
+  const watch = await openPage(page, "/mnist.html?seed=7&batch=16");
   const steps = 12;
   const initial = (await metric(page, "fingerprint").textContent())!;
   for (let k = 0; k < steps; k++) await button(page, "Step").click();
@@ -65,14 +65,14 @@ test("the CLI trained on the page's subset reaches the page's fingerprint after 
 });
 
 test("a bad URL parameter falls back to the default and says so", async ({page}) => {
-  const watch = await openPage(page, "/mnist?lr=fast&batch=32");
+  const watch = await openPage(page, "/mnist.html?lr=fast&batch=32");
   await expect(metric(page, "url-problems")).toContainText('lr="fast"');
   await expect(page.getByRole("spinbutton", {name: /Learning rate/})).toHaveValue("0.01");
   await watch.expectClean();
 });
 
 test("a diverging run stops and says at which update", async ({page}) => {
-  const watch = await openPage(page, "/mnist?activation=leaky-relu&lr=1&momentum=0.99");
+  const watch = await openPage(page, "/mnist.html?activation=leaky-relu&lr=1&momentum=0.99");
   await button(page, "Train").click();
   await expect(metric(page, "status")).toHaveText("diverged", {timeout: 30_000});
   await expect(metric(page, "message")).toContainText(/Diverged: .* at step \d+/);
@@ -84,7 +84,7 @@ test("a diverging run stops and says at which update", async ({page}) => {
 });
 
 test("the page keeps handling clicks while it trains", async ({page}) => {
-  const watch = await openPage(page, "/mnist?speed=max");
+  const watch = await openPage(page, "/mnist.html?speed=max");
   await button(page, "Train").click();
   await expect(metric(page, "status")).toHaveText("training");
   // Measure how late a timer scheduled from a click fires while training runs (recorded, not asserted: timing is bench's job).

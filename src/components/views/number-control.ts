@@ -93,8 +93,10 @@ export function numberControl({label, name, value, min, max, integer = false, sl
     const text = box.value;
     const checked = checkNumber(text, {min, max, integer});
     if (typeof checked === "string") {
+      // The message stays; the box shows the value in use again, so it is no longer invalid.
       refuse(text, checked);
       show();
+      box.removeAttribute("aria-invalid");
     } else {
       accept(checked);
       show();
