@@ -131,7 +131,7 @@ describe("mnistCommand", () => {
   it("contains every flag with its value, the page subset and the steps", () => {
     const values: MnistValues = {activation: "tanh", init: "xavier-normal", optimizer: "adam", lr: 0.003, batch: 64, momentum: 0, seed: 42};
     const command = mnistCommand(values, 250);
-    expect(command.startsWith("npm run train -- ")).toBe(true);
+    expect(command.startsWith("npm run -s train -- ")).toBe(true);
     for (const flag of ["--subset page", "--activation tanh", "--init xavier-normal", "--optimizer adam", "--lr 0.003", "--batch 64", "--momentum 0", "--seed 42", "--steps 250"]) {
       expect(command.split(" --").map((s, i) => (i ? "--" + s : s))).toContain(flag);
     }

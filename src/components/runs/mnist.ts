@@ -47,7 +47,7 @@ export function mnistRun(values: MnistValues, layers: number[] = MNIST_LAYERS): 
 /** The CLI command that repeats a page run for `steps` updates on the page's own subset. */
 export function mnistCommand(values: MnistValues, steps: number): string {
   return [
-    "npm run train --",
+    "npm run -s train --",
     "--subset page",
     `--activation ${values.activation}`,
     `--init ${values.init}`,
