@@ -141,9 +141,9 @@ describe("mnistCommand", () => {
     fc.assert(
       fc.property(validValues, fc.integer({min: 0, max: 10_000}), (v, steps) => {
         const args = mnistCommand(v, steps).split(" ");
-        expect(args.slice(0, 3)).toEqual(["npm", "run", "train"]);
+        expect(args.slice(0, 5)).toEqual(["npm", "run", "-s", "train", "--"]);
         const command = program().exitOverride().configureOutput({writeErr: () => {}, writeOut: () => {}});
-        command.parse(args.slice(4), {from: "user"});
+        command.parse(args.slice(5), {from: "user"});
         const o = command.opts();
         expect(o.subset).toBe("page");
         expect(o.steps).toBe(steps);
