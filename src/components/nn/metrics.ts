@@ -49,3 +49,36 @@ export function evaluate(network: Network, samples: Samples, {limit = samples.co
   }
   return {loss: n ? loss / n : NaN, accuracy: n ? correct / n : NaN, count: n, confusion, predictions};
 }
+
+/**
+ * Dead hidden units: units whose activation is exactly 0 on every one of the first `limit`
+ * samples (default all). A dead ReLU unit passes no gradient back (f'(z) = 0 for z ≤ 0), so it
+ * can never recover. Returns one Uint8Array per hidden layer (1 = dead), index l − 1 for layer l,
+ * plus the counts. throws RangeError when the samples' input size differs from the network's.
+ */
+export function deadUnits(network: Network, samples: Samples, {limit = samples.count}: {limit?: number} = {}): {dead: Uint8Array[]; perLayer: number[]; total: number; units: number} {
+  if (samples.inputSize !== network.inputSize) {
+    throw new RangeError(`invalid samples: input size ${samples.inputSize}, network expects ${network.inputSize}`);
+  }
+  const hidden = network.depth - 1;
+  // alive[l][j] = 1 once unit j of hidden layer l + 1 was non-zero on some sample.
+  const alive = Array.from({length: hidden}, (_, l) => new Uint8Array(network.layers[l].fanOut));
+  const n = Math.min(limit, samples.count);
+  const x = network.a[0];
+  for (let i = 0; i < n; i++) {
+    if (samples.sparse) {
+      samples.sparse(i, network.sparse);
+      network.forwardSparse();
+    } else {
+      samples.input(i, x);
+      network.forwardWorkspace();
+    }
+    for (let l = 0; l < hidden; l++) {
+      const a = network.a[l + 1], seen = alive[l];
+      for (let j = 0; j < a.length; j++) if (a[j] !== 0) seen[j] = 1;
+    }
+  }
+  const dead = alive.map((seen) => seen.map((v) => 1 - v));
+  const perLayer = dead.map((d) => d.reduce((s, v) => s + v, 0));
+  return {dead, perLayer, total: perLayer.reduce((s, v) => s + v, 0), units: alive.reduce((s, a) => s + a.length, 0)};
+}

@@ -1,0 +1,166 @@
+/**
+ * The one worker runtime of the workbook's pages: a pool of Web Workers that run tasks off the
+ * main thread, with progress, cancellation, one retry after a crash, and no orphan workers.
+ *
+ * Worker side (a module worker):
+ *   serveTasks({init(payload) {…}, run(payload, progress) {… return result}})
+ * Page side:
+ *   const pool = new WorkerPool(() => new Worker(import.meta.resolve("./components/runs/sweep-worker.js"), {type: "module"}), {size: 2, init: data});
+ *   const result = await pool.run(task, (progress) => …);   // rejects with CancelledError on cancel()
+ *   pool.cancel();   // drops queued tasks, terminates busy workers (their tasks reject), keeps the pool usable
+ *   pool.dispose();  // terminates every worker for good
+ *
+ * Messages: page → worker {type: "init", payload} once per worker, {type: "run", id, payload};
+ * worker → page {type: "progress", id, payload}, {type: "done", id, payload}, {type: "failed", id, message}.
+ */
+
+export class CancelledError extends Error {
+  override name = "CancelledError";
+}
+
+/** A task that failed in the worker (an exception), or whose worker crashed twice. */
+export class TaskError extends Error {
+  override name = "TaskError";
+}
+
+type ToWorker = {type: "init"; payload: unknown} | {type: "run"; id: number; payload: unknown};
+type FromWorker = {type: "progress"; id: number; payload: unknown} | {type: "done"; id: number; payload: unknown} | {type: "failed"; id: number; message: string};
+
+/** Worker side: answers the pool's messages with `handlers`. Call once at the top of a worker module. */
+export function serveTasks<I, T, R, P>(handlers: {init(payload: I): void; run(payload: T, progress: (p: P) => void): R}): void {
+  const scope = globalThis as unknown as {onmessage: ((e: MessageEvent<ToWorker>) => void) | null; postMessage(message: FromWorker): void};
+  scope.onmessage = ({data}) => {
+    if (data.type === "init") return handlers.init(data.payload as I);
+    const {id} = data;
+    try {
+      const result = handlers.run(data.payload as T, (payload) => scope.postMessage({type: "progress", id, payload}));
+      scope.postMessage({type: "done", id, payload: result});
+    } catch (error) {
+      scope.postMessage({type: "failed", id, message: (error as Error).message});
+    }
+  };
+}
+
+interface Task {
+  id: number;
+  payload: unknown;
+  attempts: number;
+  onProgress?: (p: unknown) => void;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+interface Slot {
+  worker: Worker;
+  task: Task | null;
+}
+
+export interface WorkerPoolOptions {
+  /** Workers (default navigator.hardwareConcurrency, at least 1). */
+  size?: number;
+  /** Sent to every worker once, before its first task (e.g. the data set). */
+  init?: unknown;
+  /** Called when a worker crashes (before its task is retried or failed). */
+  onCrash?: (message: string, attempts: number) => void;
+}
+
+export class WorkerPool {
+  readonly size: number;
+  private readonly make: () => Worker;
+  private readonly init: unknown;
+  private readonly onCrash?: (message: string, attempts: number) => void;
+  private slots: Slot[] = [];
+  private queue: Task[] = [];
+  private nextId = 1;
+  private disposed = false;
+
+  /** throws RangeError for a size that is not an integer ≥ 1. */
+  constructor(make: () => Worker, {size = Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1), init, onCrash}: WorkerPoolOptions = {}) {
+    if (!(Number.isInteger(size) && size >= 1)) throw new RangeError(`invalid size: ${size} (expected an integer ≥ 1)`);
+    this.size = size;
+    this.make = make;
+    this.init = init;
+    this.onCrash = onCrash;
+  }
+
+  /** Workers alive now (started lazily, at most `size`). */
+  get workers(): number {
+    return this.slots.length;
+  }
+
+  /** Queues a task; resolves with the worker's result. Rejects with CancelledError, or TaskError. */
+  run<R, P = unknown>(payload: unknown, onProgress?: (p: P) => void): Promise<R> {
+    if (this.disposed) return Promise.reject(new CancelledError("the pool was disposed"));
+    return new Promise<R>((resolve, reject) => {
+      this.queue.push({id: this.nextId++, payload, attempts: 0, onProgress: onProgress as (p: unknown) => void, resolve: resolve as (v: unknown) => void, reject});
+      this.pump();
+    });
+  }
+
+  /** Rejects every queued and running task with CancelledError; busy workers are terminated and replaced lazily. */
+  cancel(): void {
+    for (const task of this.queue.splice(0)) task.reject(new CancelledError("cancelled"));
+    this.slots = this.slots.filter((slot) => {
+      if (!slot.task) return true;
+      slot.worker.terminate();
+      slot.task.reject(new CancelledError("cancelled"));
+      return false;
+    });
+  }
+
+  /** Cancels everything and terminates every worker; the pool refuses new tasks. */
+  dispose(): void {
+    this.cancel();
+    for (const slot of this.slots) slot.worker.terminate();
+    this.slots = [];
+    this.disposed = true;
+  }
+
+  private spawn(): Slot {
+    const slot: Slot = {worker: this.make(), task: null};
+    slot.worker.onmessage = ({data}: MessageEvent<FromWorker>) => {
+      const task = slot.task;
+      if (!task || data.id !== task.id) return;
+      if (data.type === "progress") return task.onProgress?.(data.payload);
+      slot.task = null;
+      if (data.type === "done") task.resolve(data.payload);
+      else task.reject(new TaskError(data.message));
+      this.pump();
+    };
+    slot.worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault();
+      this.crashed(slot, event.message || "the worker crashed");
+    };
+    slot.worker.postMessage({type: "init", payload: this.init} satisfies ToWorker);
+    this.slots.push(slot);
+    return slot;
+  }
+
+  private crashed(slot: Slot, message: string): void {
+    slot.worker.terminate();
+    this.slots = this.slots.filter((s) => s !== slot);
+    const task = slot.task;
+    if (task) {
+      this.onCrash?.(message, task.attempts);
+      // Retried once on a fresh worker; a second crash fails the task, nothing else.
+      if (task.attempts < 2) this.queue.unshift(task);
+      else task.reject(new TaskError(`worker crashed twice: ${message}`));
+    }
+    this.pump();
+  }
+
+  private pump(): void {
+    if (this.disposed) return;
+    while (this.queue.length) {
+      let slot = this.slots.find((s) => !s.task);
+      if (!slot) {
+        if (this.slots.length >= this.size) return;
+        slot = this.spawn();
+      }
+      const task = this.queue.shift()!;
+      task.attempts++;
+      slot.task = task;
+      slot.worker.postMessage({type: "run", id: task.id, payload: task.payload} satisfies ToWorker);
+    }
+  }
+}
