@@ -92,10 +92,10 @@ describe("emaSmooth (TensorBoard's debiased EMA)", () => {
 
 // A tiny synthetic data set (2-d inputs in 10 classes would be too small for 784-wide grids, so the
 // grid's dataset is mnist and the samples are 784-d random vectors).
-function data(n: number, seed: number) {
+function data(n: number, seed: number, scale = 1) {
   const random = source(seed);
   const labels = Array.from({length: n}, (_, i) => i % 10);
-  const inputs = labels.map((c) => Array.from({length: 784}, (_, j) => (j % 10 === c ? 1 : 0) * random()));
+  const inputs = labels.map((c) => Array.from({length: 784}, (_, j) => (j % 10 === c ? scale : 0) * random()));
   return arraySamples(inputs, labels);
 }
 const tiny = grid({train: 40, test: 20, hidden: [4], inits: ["he-normal", "uniform"], activations: ["relu"], lrs: [0.01, 0.5], seeds: 2, batch: 8, pointsPerEpoch: 2});
@@ -118,7 +118,8 @@ describe("runSweepRun", () => {
 
   it("records a diverging run as diverged at its update, and the sweep goes on", () => {
     const g = grid({...tiny, lrs: [10], inits: ["uniform"], activations: ["identity"], optimizer: "momentum", momentum: 0.99, epochs: 20});
-    const results = expandGrid(g).map((r) => runSweepRun(g, r, tinyData));
+    const huge = {train: data(40, 1, 1e3), test: data(20, 2, 1e3)};
+    const results = expandGrid(g).map((r) => runSweepRun(g, r, huge));
     const diverged = results.filter((r) => r.diverged);
     expect(diverged.length).toBeGreaterThan(0);
     for (const r of diverged) {
