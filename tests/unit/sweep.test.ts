@@ -169,3 +169,21 @@ describe("results files: schema, shards and merge", () => {
     expect(Object.keys(resultRows(whole)[0])).toContain("fingerprint");
   });
 });
+
+describe("the Compare page's URL state", async () => {
+  const {readCompareState, writeCompareState, DEFAULT_VIEW} = await import("../../src/components/runs/compare-params.js");
+  it("round-trips a grid and the view", () => {
+    const g = grid({inits: ["lecun-normal", "uniform"], activations: ["tanh"], lrs: [0.003, 0.3], seeds: 2, train: 500, hidden: [32, 8], batch: 16});
+    const view = {smooth: 0.8, metric: "trainLoss" as const, sel: "uniform|tanh|0.3"};
+    expect(readCompareState(writeCompareState(g, view))).toEqual({grid: g, view, problems: []});
+    expect(writeCompareState(DEFAULT_GRID, DEFAULT_VIEW)).toBe("");
+  });
+
+  it("ignores a tampered parameter, names it, and keeps the rest", () => {
+    const {grid: g, problems} = readCompareState("?init=magic&lr=0.01,0.1&seeds=99&smooth=2");
+    expect(g.inits).toEqual(DEFAULT_GRID.inits);
+    expect(g.lrs).toEqual([0.01, 0.1]);
+    expect(g.seeds).toBe(1);
+    expect(problems.map((p) => p.split(" ")[2])).toEqual(['init="magic"', 'seeds="99"', 'smooth="2"']);
+  });
+});
