@@ -44,7 +44,7 @@ export interface SweepGrid {
 /** The default grid: the Compare page's defaults and the build-time report. */
 export const DEFAULT_GRID: SweepGrid = {
   dataset: "mnist",
-  train: 2000,
+  train: 5000,
   test: 500,
   hidden: [16, 16],
   inits: ["he-normal", "xavier-normal", "uniform"],
@@ -52,7 +52,7 @@ export const DEFAULT_GRID: SweepGrid = {
   lrs: logSpace(0.001, 1, 6),
   seeds: 1,
   epochs: 1,
-  batch: 32,
+  batch: 16,
   optimizer: "sgd",
   momentum: 0,
   pointsPerEpoch: 10,

@@ -110,8 +110,8 @@ export function heatmapChart(summaries: ConfigSummary[], {selected = null, width
     fx: {label: null},
     color: {type: "linear", domain: [0, 100], scheme: "viridis", legend: true, label: "final test accuracy (%)"},
     marks: [
-      Plot.cell(summaries, {x: "lr", y: "init", fx: "activation", fill: (d) => (Number.isFinite(d.accuracy) ? 100 * d.accuracy : null), inset: 0.5, stroke: (d) => (d.key === selected ? "currentColor" : null), strokeWidth: 2.5}),
-      Plot.text(summaries, {x: "lr", y: "init", fx: "activation", text: (d) => (Number.isFinite(d.accuracy) ? (100 * d.accuracy).toFixed(0) : "div"), fill: (d) => (d.accuracy > 0.6 ? "black" : "white"), fontSize: 11}),
+      Plot.cell(summaries, {x: "lr", y: "init", fx: "activation", fill: (d) => (Number.isFinite(d.accuracy) ? 100 * d.accuracy : null), inset: 0.5, stroke: (d) => (d.key === selected ? "currentColor" : "none"), strokeWidth: 2.5}),
+      Plot.text(summaries, {x: "lr", y: "init", fx: "activation", text: (d) => (Number.isFinite(d.accuracy) ? (100 * d.accuracy).toFixed(0) : "div"), fill: (d) => (d.accuracy > 0.6 ? "black" : "white"), stroke: (d) => (d.accuracy > 0.6 ? "none" : "black"), strokeWidth: 0.3, fontSize: 11}),
       Plot.tip(summaries, Plot.pointer({x: "lr", y: "init", fx: "activation", channels: {accuracy: (d) => (100 * d.accuracy).toFixed(1) + " %", seeds: "seeds", diverged: "diverged", "dead units": (d) => d.deadUnits.toFixed(1)}, format: {fx: false, x: false, y: false, fill: false}, title: (d) => `${d.init} · ${d.activation} · ${lrFormat(d.lr)}`})),
     ],
   });
