@@ -83,7 +83,7 @@ export async function sweep(grid: SweepGrid, {shard, workers, quiet}: {shard?: {
 
 export function program(): Command {
   const d = DEFAULT_GRID;
-  const root = new Command("sweep").description("Run a grid of MNIST training runs on worker threads; one JSON results file.").showHelpAfterError();
+  const root = new Command("sweep").description("Run a grid of MNIST training runs on worker threads; one JSON results file.").showHelpAfterError().enablePositionalOptions();
   root
     .addOption(new Option("--grid <file>", "the grid as a JSON file (flags below are ignored)"))
     .addOption(new Option("--init <names>", "initialisers, comma-separated").default(d.inits.join(",")))
