@@ -1,0 +1,104 @@
+/**
+ * A small fully-connected network drawn whole in SVG: every unit a circle shaded by its
+ * activation (the shared activation scale), every weight a line coloured by sign and sized by
+ * |w| (the shared weight scale). Hover a line for its exact weight, a unit for its exact z and a;
+ * click a line (or focus it and press Enter) to pick it: the diagram dispatches a "weightpick"
+ * CustomEvent with {layer, to, from, weight}. Layer 0 can be drawn as a square grid of pixels.
+ *
+ *   networkDiagram({layers: network.layers, activations: trace.a, z: trace.z, labels: {0: names}, inputGrid: 5, width})
+ */
+import {svg} from "htl";
+import {activationColor, maxAbs, palette, weightColor, type Palette} from "./palette.js";
+
+export interface DiagramLayer {
+  readonly fanIn: number;
+  readonly fanOut: number;
+  /** Float64Array of fanOut × fanIn, row-major. */
+  readonly weights: Float64Array;
+}
+
+export interface NetworkDiagramOptions {
+  layers: readonly DiagramLayer[];
+  /** a⁽ˡ⁾ for l = 0 … L (index 0 = the input). */
+  activations: readonly ArrayLike<number>[];
+  /** z⁽ˡ⁾ for l = 1 … L (index l − 1), for the hover text. */
+  z?: readonly ArrayLike<number>[];
+  /** Labels of the units of a layer, by layer index (e.g. {2: ["0", …, "9"]}). */
+  labels?: Record<number, string[]>;
+  /** Draw layer 0 as a side × side grid of squares (e.g. 5 for 5×5 pixels). */
+  inputGrid?: number;
+  /** Names of the columns, by layer index. */
+  layerNames?: string[];
+  /** Highlight a unit (layer, index), e.g. the winning output. */
+  highlight?: {layer: number; unit: number};
+  /** Activation domain for shading (default [0, 1]). */
+  activationDomain?: [number, number];
+  width?: number;
+  height?: number;
+  palette?: Palette;
+}
+
+export function networkDiagram({layers, activations, z, labels = {}, inputGrid, layerNames = [], highlight, activationDomain = [0, 1], width = 640, height = 360, palette: p = palette()}: NetworkDiagramOptions): SVGSVGElement {
+  const sizes = [layers[0].fanIn, ...layers.map((l) => l.fanOut)];
+  const wColor = weightColor(p, maxAbs(layers.map((l) => l.weights), 0.5));
+  const aColor = activationColor(p, activationDomain);
+  const maxW = maxAbs(layers.map((l) => l.weights), 0.5);
+  const top = 28, bottom = height - 12;
+  const columns = sizes.length;
+  const xOf = (l: number) => 50 + ((width - 110) * l) / (columns - 1);
+  // Unit positions: a column, or a grid for the input.
+  const pos = sizes.map((n, l) => {
+    if (l === 0 && inputGrid) {
+      const cell = Math.min(24, (bottom - top) / inputGrid);
+      const y0 = (top + bottom) / 2 - (cell * inputGrid) / 2, x0 = xOf(0) - (cell * inputGrid) / 2;
+      return Array.from({length: n}, (_, i) => ({x: x0 + (i % inputGrid) * cell + cell / 2, y: y0 + Math.floor(i / inputGrid) * cell + cell / 2, r: cell / 2 - 1}));
+    }
+    const step = Math.min(34, (bottom - top) / n);
+    const y0 = (top + bottom) / 2 - (step * (n - 1)) / 2;
+    return Array.from({length: n}, (_, i) => ({x: xOf(l), y: y0 + i * step, r: Math.max(3, Math.min(11, step / 2 - 2))}));
+  });
+  const fmt = (x: number) => (Math.abs(x) >= 1e-3 || x === 0 ? x.toFixed(4) : x.toExponential(3));
+  const wires = layers.flatMap((layer, l) =>
+    Array.from({length: layer.fanOut * layer.fanIn}, (_, k) => {
+      const j = Math.floor(k / layer.fanIn), i = k % layer.fanIn;
+      const w = layer.weights[k];
+      const a = pos[l][i], b = pos[l + 1][j];
+      return svg`<line class="wire" tabindex="0" role="button" data-layer=${l + 1} data-to=${j} data-from=${i}
+        x1=${a.x} y1=${a.y} x2=${b.x} y2=${b.y} stroke=${wColor(w)} stroke-width=${0.4 + 3 * Math.min(1, Math.abs(w) / maxW)}
+        stroke-opacity=${0.25 + 0.75 * Math.min(1, Math.abs(w) / maxW)}
+        aria-label=${`weight from ${labels[l]?.[i] ?? `unit ${i}`} to ${labels[l + 1]?.[j] ?? `unit ${j}`}: ${fmt(w)}`}><title>${`w = ${fmt(w)} (layer ${l + 1}: ${labels[l]?.[i] ?? `unit ${i}`} → ${labels[l + 1]?.[j] ?? `unit ${j}`}); click to edit`}</title></line>`;
+    })
+  );
+  const units = pos.flatMap((column, l) =>
+    column.map(({x, y, r}, i) => {
+      const a = activations[l]?.[i] ?? NaN;
+      const zz = l > 0 ? z?.[l - 1]?.[i] : undefined;
+      const text = l === 0 ? `input ${labels[0]?.[i] ?? i}: a = ${fmt(a)}` : `${labels[l]?.[i] ?? `unit ${i}`}: z = ${zz === undefined ? "–" : fmt(zz)}, a = ${fmt(a)}`;
+      const hl = highlight && highlight.layer === l && highlight.unit === i;
+      const shape = l === 0 && inputGrid
+        ? svg`<rect x=${x - r} y=${y - r} width=${2 * r} height=${2 * r} fill=${aColor(a)} stroke="var(--theme-foreground-faint)"/>`
+        : svg`<circle cx=${x} cy=${y} r=${r} fill=${aColor(a)} stroke=${hl ? p.weightPositive : "var(--theme-foreground-muted)"} stroke-width=${hl ? 2.5 : 1}/>`;
+      const label = l === columns - 1 && labels[l] ? svg`<text x=${x + r + 5} y=${y} dy="0.32em" font-size="11" fill="currentColor">${labels[l][i]} ${Number.isFinite(a) ? a.toFixed(2) : ""}</text>` : null;
+      return svg`<g class="unit" data-layer=${l} data-unit=${i}><title>${text}</title>${shape}${label}</g>`;
+    })
+  );
+  const names = layerNames.map((name, l) => svg`<text x=${xOf(l)} y="14" text-anchor="middle" font-size="12" fill="currentColor">${name}</text>`);
+  const root = svg`<svg class="network-diagram" width=${width} height=${height} viewBox="0 0 ${width} ${height}" style="max-width:100%;height:auto;font-family:var(--sans-serif)" role="img" aria-label="network diagram: hover a wire for its weight, a unit for its activation; click a wire to edit it">
+    <g>${wires}</g><g>${units}</g><g>${names}</g>
+  </svg>` as unknown as SVGSVGElement;
+  const pick = (target: EventTarget | null) => {
+    const el = target as Element | null;
+    if (!el?.classList?.contains("wire")) return;
+    const layer = Number(el.getAttribute("data-layer")), to = Number(el.getAttribute("data-to")), from = Number(el.getAttribute("data-from"));
+    const weight = layers[layer - 1].weights[to * layers[layer - 1].fanIn + from];
+    root.dispatchEvent(new CustomEvent("weightpick", {detail: {layer, to, from, weight}, bubbles: true}));
+  };
+  root.addEventListener("click", (e) => pick(e.target));
+  root.addEventListener("keydown", (e) => {
+    if (e.key === "Enter" || e.key === " ") {
+      pick(e.target);
+      e.preventDefault();
+    }
+  });
+  return root;
+}
