@@ -7,6 +7,7 @@
 /** The workbook's pages, in reading order. Add a page here to list it in the sidebar and pager. */
 export const pages: {name: string; path: string}[] = [
   {name: "Overview", path: "/index"},
+  {name: "Mechanics of learning", path: "/mechanics"},
   {name: "The 5×5 network", path: "/tiny"},
   {name: "Training on MNIST", path: "/mnist"},
   {name: "Compare", path: "/compare"},

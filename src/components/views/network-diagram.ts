@@ -45,7 +45,8 @@ export function networkDiagram({layers, activations, z, labels = {}, inputGrid, 
   const maxW = maxAbs(layers.map((l) => l.weights), 0.5);
   const top = 28, bottom = height - 12;
   const columns = sizes.length;
-  const xOf = (l: number) => 50 + ((width - 110) * l) / (columns - 1);
+  // Room on the right for the output labels ("ladders 0.12").
+  const xOf = (l: number) => 50 + ((width - 150) * l) / (columns - 1);
   // Unit positions: a column, or a grid for the input.
   const pos = sizes.map((n, l) => {
     if (l === 0 && inputGrid) {
