@@ -29,7 +29,7 @@ export function lossChart(history: RunPoint[], options: CurveOptions = {}): SVGS
   return Plot.plot({
     ...epochFrame(history, options).frame,
     y: {label: "↑ loss (cross-entropy, nats)", grid: true, domain: [0, Math.max(2.5, max(rows, (d) => d.loss) ?? 0)]},
-    color: {legend: true, domain: ["training (window mean)", "test subset"], range: ["#4269d0", "#ff725c"]},
+    color: {legend: true, domain: ["training (window mean)", "test subset"], range: ["var(--series-1)", "var(--series-2)"]},
     marks: [
       Plot.ruleY([0]),
       Plot.line(rows, {x: "epoch", y: "loss", stroke: "set", strokeWidth: 1.5}),
@@ -47,11 +47,11 @@ export function accuracyChart(history: RunPoint[], options: CurveOptions = {}): 
     ...frame,
     y: {label: "↑ test accuracy (%)", domain: [0, 100], grid: true},
     marks: [
-      Plot.ruleY([90], {stroke: "#999", strokeDasharray: "4 3"}),
+      Plot.ruleY([90], {stroke: "var(--reference-line)", strokeDasharray: "4 3"}),
       // Labelled at the left, where the curve is still climbing and far below the line.
-      Plot.text([90], {x: 0, y: (d: number) => d, text: () => "90 %", textAnchor: "start", dx: 4, dy: -6, fill: "#777"}),
-      Plot.line(rows, {x: "epoch", y: "accuracy", stroke: "#3ca951", strokeWidth: 1.5}),
-      Plot.dot(rows, Plot.selectLast({x: "epoch", y: "accuracy", fill: "#3ca951", r: 2.5})),
+      Plot.text([90], {x: 0, y: (d: number) => d, text: () => "90 %", textAnchor: "start", dx: 4, dy: -6, fill: "var(--theme-foreground-muted)"}),
+      Plot.line(rows, {x: "epoch", y: "accuracy", stroke: "var(--series-3)", strokeWidth: 1.5}),
+      Plot.dot(rows, Plot.selectLast({x: "epoch", y: "accuracy", fill: "var(--series-3)", r: 2.5})),
       Plot.tip(rows, Plot.pointerX({x: "epoch", y: "accuracy", format: {epoch: ".2f", accuracy: ".1f"}})),
     ],
   });
