@@ -8,7 +8,9 @@
  * Train runs" to "until paused", presses Train, and every 30 s reads the page's update counter
  * (data-metric="steps") and the longest main-thread delay seen in that window (a 50 ms timer
  * probe). Prints one line per window and a verdict: updates in the last window against the
- * mean of the first minute's two windows, PASS when within 20 %. Writes bench/results/long-run.json.
+ * mean of the first minute's two windows, PASS unless the run slowed itself down by more than
+ * 20 % (a faster end, e.g. when the machine was busier at the start, passes; both figures are
+ * printed). Writes bench/results/long-run.json.
  */
 import {spawn} from "node:child_process";
 import {existsSync, mkdirSync, writeFileSync} from "node:fs";
@@ -64,8 +66,9 @@ try {
   const first = (rows[0].updates + rows[1].updates) / 2;
   const last = rows[rows.length - 1].updates;
   const ratio = last / first;
-  const verdict = Math.abs(1 - ratio) <= 0.2 ? "PASS" : "FAIL";
-  console.log(`first minute ${Math.round(first)} updates / 30 s; last window ${last}; ratio ${ratio.toFixed(3)} (target within 20 %): ${verdict}; status at the end: ${status}`);
+  const verdict = ratio >= 0.8 ? "PASS" : "FAIL";
+  const sorted = rows.map((r) => r.updates).sort((a, b) => a - b);
+  console.log(`first minute ${Math.round(first)} updates / 30 s; last window ${last}; ratio ${ratio.toFixed(3)} (target: no slowdown beyond 20 %): ${verdict}; all windows ${sorted[0]}–${sorted.at(-1)}, median ${sorted[Math.floor(sorted.length / 2)]}; status at the end: ${status}`);
   mkdirSync("bench/results", {recursive: true});
   writeFileSync("bench/results/long-run.json", JSON.stringify({minutes, windows: rows, firstMinutePer30s: first, lastPer30s: last, ratio, verdict, date: new Date().toISOString()}, null, 2));
 } finally {

@@ -59,7 +59,11 @@ export async function sweep(grid: SweepGrid, {shard, workers, quiet}: {shard?: {
     const data = sweepSamples(grid, train, test);
     results = runs.map((run) => done(runSweepRun(grid, run, data)));
   } else {
-    const pool = new Tinypool({filename: fileURLToPath(new URL("./sweep-worker.mjs", import.meta.url)), minThreads: workers, maxThreads: workers});
+    // The images go to each thread once, as workerData (copied): the threads need not read MNIST.
+    const {train, test} = pageSubsets();
+    const first = (set: {pixels: Uint8Array; labels: Uint8Array}, n: number) => ({pixels: set.pixels.slice(0, n * 784), labels: set.labels.slice(0, n)});
+    const workerData = {train: first(train, grid.train), test: first(test, grid.test)};
+    const pool = new Tinypool({filename: fileURLToPath(new URL("./sweep-worker.mjs", import.meta.url)), minThreads: workers, maxThreads: workers, workerData});
     try {
       // A run whose thread crashes is retried once; a second failure is reported and the sweep goes on.
       const attempt = (run: (typeof runs)[number]) => pool.run({grid, run}) as Promise<SweepResult>;
