@@ -95,7 +95,7 @@ export function program(): Command {
   const d = mnistSchema;
   return new Command("train")
     .description("Train a fully-connected network on MNIST and print one JSON result on stdout.")
-    .addOption(new Option("--layers <sizes>", `layer sizes, input first (at most ${MAX_UNITS} units a layer, ${MAX_PARAMETERS.toLocaleString("en")} parameters)`).default(MNIST_LAYERS, MNIST_LAYERS.join(",")).argParser(layerList))
+    .addOption(new Option("--layers <sizes>", `layer sizes, input first (at most ${MAX_UNITS.toLocaleString("en")} units a layer, ${MAX_PARAMETERS.toLocaleString("en")} parameters)`).default(MNIST_LAYERS, MNIST_LAYERS.join(",")).argParser(layerList))
     .addOption(new Option("--activation <name>", "hidden activation").choices(activationNames).default(d.activation.default))
     .addOption(new Option("--init <name>", `initialiser (${initNames.join(", ")}; he, xavier, glorot, lecun are aliases)`).default(d.init.default).argParser((t) => {
       const name = initAlias[t] ?? t;
