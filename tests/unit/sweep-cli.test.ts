@@ -3,7 +3,8 @@ import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {afterAll, describe, expect, it, vi} from "vitest";
 import {main, sweep} from "../../bin/sweep.js";
-import {readSweepFile, validateGrid} from "../../src/components/runs/sweep.js";
+import {readSweepFile, sweepFileText, validateGrid} from "../../src/components/runs/sweep.js";
+import {reportFile} from "../../src/components/runs/sweep-node.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sweep-cli-"));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
@@ -29,6 +30,15 @@ describe("npm run sweep", () => {
     const [here, threads] = await Promise.all([sweep(grid, {workers: 0, quiet: true}), sweep(grid, {workers: 2, quiet: true})]);
     expect(threads.runs.map((r) => r.fingerprint)).toEqual(here.runs.map((r) => r.fingerprint));
     expect(here.runs).toHaveLength(6);
+  });
+
+  it("the build-time loader's path and the CLI's worker threads give the same results file", async () => {
+    const seen: number[] = [];
+    const loader = reportFile(grid, (done, total) => seen.push(done / total));
+    const cli = await sweep(grid, {workers: 2, quiet: true});
+    expect(seen).toEqual([1, 2, 3, 4, 5, 6].map((k) => k / 6));
+    expect(new Set(loader.runs.map((r) => r.fingerprint)).size).toBe(6);
+    expect(sweepFileText(loader)).toBe(sweepFileText(cli));
   });
 
   it("writes one results file; three shards merged equal the unsharded run, run by run", async () => {

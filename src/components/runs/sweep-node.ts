@@ -4,7 +4,8 @@
  */
 import {readMnist} from "../datasets/mnist-node.js";
 import {selectSubset} from "../datasets/subsets.js";
-import type {ImageSet} from "./sweep-data.js";
+import {expandGrid, runSweepRun, SWEEP_FORMAT, SWEEP_VERSION, type SweepFile, type SweepGrid} from "./sweep.js";
+import {sweepSamples, type ImageSet} from "./sweep-data.js";
 
 let cached: {train: ImageSet; test: ImageSet} | null = null;
 
@@ -12,4 +13,22 @@ let cached: {train: ImageSet; test: ImageSet} | null = null;
 export function pageSubsets(): {train: ImageSet; test: ImageSet} {
   cached ??= {train: selectSubset("train", readMnist("train")), test: selectSubset("test", readMnist("test"))};
   return cached;
+}
+
+/**
+ * The build-time report (src/data/compare-report.json.ts): every run of a validated `grid`, in
+ * grid order, in this thread, with the same runSweepRun and images as `npm run sweep` and the
+ * page's workers. `onRun(done, total)` is called after each run. Throws RangeError when the grid
+ * asks for more images than the page's subsets hold.
+ */
+export function reportFile(grid: SweepGrid, onRun?: (done: number, total: number) => void): SweepFile {
+  const {train, test} = pageSubsets();
+  const data = sweepSamples(grid, train, test);
+  const all = expandGrid(grid);
+  const runs = all.map((run, k) => {
+    const result = runSweepRun(grid, run, data);
+    onRun?.(k + 1, all.length);
+    return result;
+  });
+  return {format: SWEEP_FORMAT, version: SWEEP_VERSION, grid, shard: null, runs};
 }
