@@ -46,11 +46,13 @@ export function networkDiagram({layers, activations, z, labels = {}, inputGrid, 
   const top = 28, bottom = height - 12;
   const columns = sizes.length;
   // Room on the right for the output labels ("ladders 0.12").
-  const xOf = (l: number) => 50 + ((width - 150) * l) / (columns - 1);
+  const gridCell = inputGrid ? Math.min(24, (bottom - top) / inputGrid) : 0;
+  const left = inputGrid ? (gridCell * inputGrid) / 2 + 4 : 50;
+  const xOf = (l: number) => left + ((width - 100 - left) * l) / (columns - 1);
   // Unit positions: a column, or a grid for the input.
   const pos = sizes.map((n, l) => {
     if (l === 0 && inputGrid) {
-      const cell = Math.min(24, (bottom - top) / inputGrid);
+      const cell = gridCell;
       const y0 = (top + bottom) / 2 - (cell * inputGrid) / 2, x0 = xOf(0) - (cell * inputGrid) / 2;
       return Array.from({length: n}, (_, i) => ({x: x0 + (i % inputGrid) * cell + cell / 2, y: y0 + Math.floor(i / inputGrid) * cell + cell / 2, r: cell / 2 - 1}));
     }

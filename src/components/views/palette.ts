@@ -40,10 +40,30 @@ export const lightPalette: Palette = {
   series: ["#4269d0", "#ff725c", "#3ca951", "#a463f2", "#efb118", "#6cc5b0"],
 };
 
+let scratch: CanvasRenderingContext2D | null = null;
+
+/**
+ * Any CSS colour (including color-mix(), which the dark theme's background uses and d3 cannot
+ * parse) as "#rrggbb", by letting a canvas parse and draw it; `fallback` when it cannot.
+ */
+export function resolveColor(value: string, fallback: string): string {
+  if (/^#[0-9a-f]{6}$/i.test(value)) return value;
+  scratch ??= document.createElement("canvas").getContext("2d", {willReadFrequently: true});
+  if (!scratch || !value) return fallback;
+  scratch.fillStyle = "#000001"; // a sentinel: an unparsable value leaves it unchanged
+  scratch.fillStyle = value;
+  if (typeof scratch.fillStyle === "string" && /^#[0-9a-f]{6}$/i.test(scratch.fillStyle) && scratch.fillStyle !== "#000001") return scratch.fillStyle;
+  scratch.clearRect(0, 0, 1, 1);
+  scratch.fillRect(0, 0, 1, 1);
+  const [r, g, b, a] = scratch.getImageData(0, 0, 1, 1).data;
+  if (a === 0) return fallback;
+  return `#${[r, g, b].map((v) => v.toString(16).padStart(2, "0")).join("")}`;
+}
+
 /** The current palette, read from the CSS variables of `element` (default: the document root). */
 export function palette(element: Element = document.documentElement): Palette {
   const style = getComputedStyle(element);
-  const read = (name: string, fallback: string) => style.getPropertyValue(name).trim() || fallback;
+  const read = (name: string, fallback: string) => resolveColor(style.getPropertyValue(name).trim(), fallback);
   return {
     weightNegative: read("--weight-negative", lightPalette.weightNegative),
     weightPositive: read("--weight-positive", lightPalette.weightPositive),
