@@ -4,6 +4,17 @@
 import {argmax, type Network} from "./network.js";
 import type {Samples} from "./samples.js";
 
+/** Runs sample i forward through the network's workspace, through the sparse path where the samples have one. */
+function forwardSample(network: Network, samples: Samples, i: number, x: Float64Array): void {
+  if (samples.sparse) {
+    samples.sparse(i, network.sparse);
+    network.forwardSparse();
+  } else {
+    samples.input(i, x);
+    network.forwardWorkspace();
+  }
+}
+
 export interface Evaluation {
   /** Mean loss per sample (the head's loss: cross-entropy in nats, or ½·squared error). */
   loss: number;
@@ -32,13 +43,7 @@ export function evaluate(network: Network, samples: Samples, {limit = samples.co
   const x = network.a[0];
   let loss = 0, correct = 0;
   for (let i = 0; i < n; i++) {
-    if (samples.sparse) {
-      samples.sparse(i, network.sparse);
-      network.forwardSparse();
-    } else {
-      samples.input(i, x);
-      network.forwardWorkspace();
-    }
+    forwardSample(network, samples, i, x);
     const label = samples.labels[i];
     // Argmax of the logits, as Network.predict: the heads are increasing, and logits never round to ties.
     const predicted = argmax(network.z[network.depth - 1]);
@@ -66,13 +71,7 @@ export function deadUnits(network: Network, samples: Samples, {limit = samples.c
   const n = Math.min(limit, samples.count);
   const x = network.a[0];
   for (let i = 0; i < n; i++) {
-    if (samples.sparse) {
-      samples.sparse(i, network.sparse);
-      network.forwardSparse();
-    } else {
-      samples.input(i, x);
-      network.forwardWorkspace();
-    }
+    forwardSample(network, samples, i, x);
     for (let l = 0; l < hidden; l++) {
       const a = network.a[l + 1], seen = alive[l];
       for (let j = 0; j < a.length; j++) if (a[j] !== 0) seen[j] = 1;
