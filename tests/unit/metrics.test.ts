@@ -78,3 +78,29 @@ describe("evaluate", () => {
     expect(() => evaluate(handNetwork(), arraySamples([[1, 2, 3]], [0]))).toThrow(/input size 3, network expects 2/);
   });
 });
+
+describe("deadUnits(network, samples)", async () => {
+  const {deadUnits, Network, arraySamples} = await import("../../src/components/nn/index.js");
+  it("finds exactly the ReLU units that output 0 on every sample", () => {
+    const network = new Network({layers: [3, 4, 2], activation: "relu", head: "softmax-cross-entropy", init: "he-normal", seed: 1});
+    const [first] = network.layers;
+    // Inputs are non-negative, so unit 1 (all weights −1, bias −0.5) and unit 3 (zero weights, bias −1) never fire.
+    for (const unit of [1, 3]) {
+      for (let i = 0; i < 3; i++) first.weights[unit * 3 + i] = unit === 1 ? -1 : 0;
+      first.biases[unit] = unit === 1 ? -0.5 : -1;
+    }
+    // Units 0 and 2 fire on the first sample.
+    for (const unit of [0, 2]) {
+      for (let i = 0; i < 3; i++) first.weights[unit * 3 + i] = 1;
+      first.biases[unit] = 0;
+    }
+    const samples = arraySamples([[1, 0, 0], [0, 0.5, 2], [0, 0, 0]], [0, 1, 0]);
+    const result = deadUnits(network, samples);
+    expect(Array.from(result.dead[0])).toEqual([0, 1, 0, 1]);
+    expect(result.perLayer).toEqual([2]);
+    expect(result.total).toBe(2);
+    expect(result.units).toBe(4);
+    // On the all-zero sample alone every unit with bias ≤ 0 is dead.
+    expect(deadUnits(network, samples, {limit: 0}).total).toBe(4);
+  });
+});
