@@ -68,3 +68,22 @@ test("the experiment page runs its grid in workers and plots it", async ({page})
   await expect(page.locator("pre code").first()).toContainText("validateGrid({");
   await watch.expectClean();
 });
+
+test("Cancel stops a live sweep and Resume finishes what was left; figures download as SVG", async ({page}, testInfo) => {
+  const watch = await openPage(page, "/compare.html?init=he-normal,uniform&act=relu,sigmoid&lr=0.01,0.1,0.5&train=5000&test=500");
+  await expect(metric(page, "runs-total")).toHaveText("12");
+  await expect(metric(page, "status")).toHaveText("running");
+  await page.getByRole("button", {name: "Cancel"}).click();
+  await expect(metric(page, "status")).toHaveText("cancelled");
+  const kept = Number(await metric(page, "runs-done").textContent());
+  expect(kept).toBeLessThan(12);
+  await page.getByRole("button", {name: "Resume"}).click();
+  await expect(metric(page, "status")).toHaveText("done", {timeout: 60_000});
+  await expect(metric(page, "runs-done")).toHaveText("12");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", {name: "SVG"}).first().click()]);
+  const file = testInfo.outputPath("heatmap.svg");
+  await download.saveAs(file);
+  expect(download.suggestedFilename()).toBe("compare-heatmap.svg");
+  expect(readFileSync(file, "utf8")).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
+  await watch.expectClean();
+});
