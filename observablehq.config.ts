@@ -7,7 +7,8 @@
 /** The workbook's pages, in reading order. Add a page here to list it in the sidebar and pager. */
 export const pages: {name: string; path: string}[] = [
   {name: "Overview", path: "/index"},
-  {name: "Training on MNIST", path: "/mnist"}
+  {name: "Training on MNIST", path: "/mnist"},
+  {name: "Neuron lab", path: "/neuron-lab"}
 ];
 
 export default {
