@@ -17,6 +17,9 @@ import {readMnist} from "../src/components/datasets/mnist-node.js";
 import {balancedIndices, DATA_SEED, perClassFor, selectSubset, take, type SubsetName} from "../src/components/datasets/subsets.js";
 import type {LabelledImages} from "../src/components/datasets/idx.js";
 import {mnistRun, mnistSchema, MNIST_LAYERS} from "../src/components/runs/mnist.js";
+import {LAB_LAYERS} from "../src/components/runs/lab.js";
+import {labSet} from "../src/components/datasets/lab-node.js";
+import {LAB_DATASETS, type LabDataset} from "../src/components/datasets/lab-sets.js";
 
 const integer = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) => (text: string) => {
   const value = Number(text);
@@ -36,7 +39,7 @@ const unit = (name: string) => (text: string) => {
 const layerList = (text: string) => {
   const sizes = text.split(",").map((s) => Number(s));
   if (sizes.length < 2 || sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new InvalidArgumentError(`layers must be comma-separated integers ≥ 1 (input first), got ${JSON.stringify(text)}`);
-  if (sizes[0] !== 784) throw new InvalidArgumentError(`the input layer must have 784 units (28×28 pixels), got ${sizes[0]}`);
+  if (sizes[0] !== 784 && sizes[0] !== 256) throw new InvalidArgumentError(`the input layer must have 784 units (28×28 pixels) or 256 (16×16, with --dataset procedural or mnist16), got ${sizes[0]}`);
   if (sizes[sizes.length - 1] !== 10) throw new InvalidArgumentError(`the output layer must have 10 units (digits 0–9), got ${sizes[sizes.length - 1]}`);
   return sizes;
 };
@@ -60,7 +63,8 @@ export function program(): Command {
   const d = mnistSchema;
   return new Command("train")
     .description("Train a fully-connected network on MNIST and print one JSON result on stdout.")
-    .addOption(new Option("--layers <sizes>", "layer sizes, input first").default(MNIST_LAYERS, MNIST_LAYERS.join(",")).argParser(layerList))
+    .addOption(new Option("--dataset <name>", "mnist (28×28), or the neuron lab's fixed 16×16 sets: procedural, mnist16").choices(["mnist", ...LAB_DATASETS]).default("mnist"))
+    .addOption(new Option("--layers <sizes>", `layer sizes, input first (default ${MNIST_LAYERS.join(",")}; ${LAB_LAYERS.join(",")} with a 16×16 dataset)`).argParser(layerList))
     .addOption(new Option("--activation <name>", "hidden activation").choices(activationNames).default(d.activation.default))
     .addOption(new Option("--init <name>", `initialiser (${initNames.join(", ")}; he, xavier, glorot, lecun are aliases)`).default(d.init.default).argParser((t) => {
       const name = initAlias[t] ?? t;
@@ -90,15 +94,23 @@ function subsetOf(images: LabelledImages, n: number, name: string) {
 }
 
 export function train(options: ReturnType<Command["opts"]>): TrainResult {
-  const o = options as {layers: number[]; activation: ActivationName; init: InitName; optimizer: "sgd" | "adam"; lr: number; batch: number; momentum: number; epochs: number; steps?: number; seed: number; subset: "page" | "custom"; train: number; test: number; out?: string; quiet?: boolean};
-  const trainFile = readMnist("train"), testFile = readMnist("test");
+  const o = options as {dataset: "mnist" | LabDataset; layers?: number[]; activation: ActivationName; init: InitName; optimizer: "sgd" | "adam"; lr: number; batch: number; momentum: number; epochs: number; steps?: number; seed: number; subset: "page" | "custom"; train: number; test: number; out?: string; quiet?: boolean};
+  const lab = o.dataset !== "mnist";
+  const inputSize = lab ? 256 : 784;
+  const layers = o.layers ?? (lab ? LAB_LAYERS : MNIST_LAYERS);
+  if (layers[0] !== inputSize) throw new InvalidArgumentError(`--layers must start with ${inputSize} for --dataset ${o.dataset}, got ${layers[0]}`);
   const page = o.subset === "page";
-  const pick = (name: SubsetName, file: LabelledImages, n: number) => (page ? selectSubset(name, file) : subsetOf(file, n, `--${name}`));
-  const trainSet = pick("train", trainFile, o.train), testSet = pick("test", testFile, o.test);
-  const {network: networkConfig, training} = mnistRun({activation: o.activation, init: o.init, optimizer: o.optimizer, lr: o.lr, batch: o.batch, momentum: o.momentum, seed: o.seed}, o.layers);
+  let trainSet: LabelledImages, testSet: LabelledImages;
+  if (lab) (trainSet = labSet(o.dataset as LabDataset, "train")), (testSet = labSet(o.dataset as LabDataset, "test"));
+  else {
+    const trainFile = readMnist("train"), testFile = readMnist("test");
+    const pick = (name: SubsetName, file: LabelledImages, n: number) => (page ? selectSubset(name, file) : subsetOf(file, n, `--${name}`));
+    (trainSet = pick("train", trainFile, o.train)), (testSet = pick("test", testFile, o.test));
+  }
+  const {network: networkConfig, training} = mnistRun({activation: o.activation, init: o.init, optimizer: o.optimizer, lr: o.lr, batch: o.batch, momentum: o.momentum, seed: o.seed}, layers);
   const network = new Network(networkConfig);
   const initialFingerprint = fingerprint(network.layers);
-  const samples = pixelSamples(trainSet.pixels, trainSet.labels, 784);
+  const samples = pixelSamples(trainSet.pixels, trainSet.labels, inputSize);
   const trainer = new Trainer(network, samples, training);
   const stepsPerEpoch = Math.ceil(trainSet.count / trainer.batchSize);
   const total = o.steps ?? Math.ceil(o.epochs * stepsPerEpoch);
@@ -121,10 +133,10 @@ export function train(options: ReturnType<Command["opts"]>): TrainResult {
     if (!o.quiet) bar.update(trainer.steps, {epoch: (trainer.samplesSeen / trainSet.count).toFixed(2), loss: lastLoss.toFixed(3), speed: Math.round((trainer.samplesSeen / computeMs) * 1000)});
   }
   if (!o.quiet) bar.stop();
-  const ev = evaluate(network, pixelSamples(testSet.pixels, testSet.labels, 784));
+  const ev = evaluate(network, pixelSamples(testSet.pixels, testSet.labels, inputSize));
   if (o.out) writeFileSync(o.out, JSON.stringify(toJSON(network, {training, subset: o.subset, steps: trainer.steps})));
   return {
-    config: {network: networkConfig, training, data: {subset: page ? "page" : "custom", train: trainSet.count, test: testSet.count, dataSeed: DATA_SEED}, epochs: o.steps === undefined ? o.epochs : null, steps: total},
+    config: {network: networkConfig, training, data: {subset: lab ? o.dataset : page ? "page" : "custom", train: trainSet.count, test: testSet.count, dataSeed: DATA_SEED}, epochs: o.steps === undefined ? o.epochs : null, steps: total},
     steps: trainer.steps,
     samplesSeen: trainer.samplesSeen,
     epochs: trainer.samplesSeen / trainSet.count,
