@@ -27,9 +27,9 @@ export const AUGMENT = {
   /** Rotation about the glyph's centre, degrees. */
   rotation: [-12, 12],
   /** Glyph height, pixels (the 16-pixel frame keeps a margin). */
-  height: [9.5, 12],
+  height: [9.5, 11.5],
   /** Width ÷ height of the glyph box. */
-  aspect: [0.55, 0.8],
+  aspect: [0.55, 0.75],
   /** Stroke width, pixels. */
   width: [1.1, 2.0],
   /** Largest additive pixel noise, ink units (0–1); each pixel gets uniform noise in [0, amplitude]. */
@@ -90,14 +90,22 @@ export function renderDigit(strokes: Stroke[], params: DigitParams, random?: () 
   const {dx, dy, rotation, height, aspect, width, noise} = params;
   const w = height * aspect, theta = (rotation * Math.PI) / 180;
   const cos = Math.cos(theta), sin = Math.sin(theta);
-  const cx = SIZE / 2 + dx, cy = SIZE / 2 + dy;
-  // Unit box → pixels: centre the box, scale, rotate about the centre, shift.
+  // Unit box → pixels: centre the box, scale, rotate about the centre, shift. A shift that would
+  // push ink past the frame is reduced until the glyph (with its soft edge) fits: digits stay whole.
+  const placed = strokes.map((stroke) => stroke.map(([x, y]) => {
+    const u = (x - 0.5) * w, v = (y - 0.5) * height;
+    return [u * cos - v * sin, u * sin + v * cos];
+  }));
+  const edge = width / 2 + 0.5;
+  const fit = (shift: number, axis: 0 | 1) => {
+    const values = placed.flat().map((p) => p[axis]);
+    const lo = edge - SIZE / 2 - Math.min(...values), hi = SIZE / 2 - edge - Math.max(...values);
+    return lo > hi ? (lo + hi) / 2 : Math.max(lo, Math.min(hi, shift));
+  };
+  const cx = SIZE / 2 + fit(dx, 0), cy = SIZE / 2 + fit(dy, 1);
   const segments: number[] = [];
-  for (const stroke of strokes) {
-    const pts = stroke.map(([x, y]) => {
-      const u = (x - 0.5) * w, v = (y - 0.5) * height;
-      return [cx + u * cos - v * sin, cy + u * sin + v * cos];
-    });
+  for (const stroke of placed) {
+    const pts = stroke.map(([x, y]) => [cx + x, cy + y]);
     for (let k = 1; k < pts.length; k++) segments.push(pts[k - 1][0], pts[k - 1][1], pts[k][0], pts[k][1]);
   }
   const out = new Float64Array(SIZE * SIZE);
