@@ -63,8 +63,8 @@ test("a minibatch of 0 and μ = 1 are refused with a message naming the value", 
 });
 
 test.describe("without WebGL", () => {
-  test.use({launchOptions: {executablePath: "/usr/bin/chromium", args: ["--no-sandbox", "--disable-gpu", "--disable-webgl", "--disable-3d-apis"]}});
   test("the page says so and draws the network in 2D", async ({page}) => {
+    // As in a browser with WebGL disabled: every request for a WebGL context gets null.
     await page.addInitScript(() => {
       const original = HTMLCanvasElement.prototype.getContext;
       // @ts-expect-error narrowing the overloads is not the point here
