@@ -64,7 +64,7 @@ export function program(): Command {
   return new Command("train")
     .description("Train a fully-connected network on MNIST and print one JSON result on stdout.")
     .addOption(new Option("--dataset <name>", "mnist (28×28), or the neuron lab's fixed 16×16 sets: procedural, mnist16").choices(["mnist", ...LAB_DATASETS]).default("mnist"))
-    .addOption(new Option("--layers <sizes>", `layer sizes, input first (default ${MNIST_LAYERS.join(",")}; ${LAB_LAYERS.join(",")} with a 16×16 dataset)`).argParser(layerList))
+    .addOption(new Option("--layers <sizes>", `layer sizes, input first (${LAB_LAYERS.join(",")} when not given with a 16×16 dataset)`).default(MNIST_LAYERS, MNIST_LAYERS.join(",")).argParser(layerList))
     .addOption(new Option("--activation <name>", "hidden activation").choices(activationNames).default(d.activation.default))
     .addOption(new Option("--init <name>", `initialiser (${initNames.join(", ")}; he, xavier, glorot, lecun are aliases)`).default(d.init.default).argParser((t) => {
       const name = initAlias[t] ?? t;
@@ -94,10 +94,11 @@ function subsetOf(images: LabelledImages, n: number, name: string) {
 }
 
 export function train(options: ReturnType<Command["opts"]>): TrainResult {
-  const o = options as {dataset: "mnist" | LabDataset; layers?: number[]; activation: ActivationName; init: InitName; optimizer: "sgd" | "adam"; lr: number; batch: number; momentum: number; epochs: number; steps?: number; seed: number; subset: "page" | "custom"; train: number; test: number; out?: string; quiet?: boolean};
+  const o = options as {dataset: "mnist" | LabDataset; layers: number[]; activation: ActivationName; init: InitName; optimizer: "sgd" | "adam"; lr: number; batch: number; momentum: number; epochs: number; steps?: number; seed: number; subset: "page" | "custom"; train: number; test: number; out?: string; quiet?: boolean};
   const lab = o.dataset !== "mnist";
   const inputSize = lab ? 256 : 784;
-  const layers = o.layers ?? (lab ? LAB_LAYERS : MNIST_LAYERS);
+  // The default (MNIST_LAYERS itself, not a parsed copy) becomes the lab's architecture on a 16×16 set.
+  const layers = lab && o.layers === MNIST_LAYERS ? LAB_LAYERS : o.layers;
   if (layers[0] !== inputSize) throw new InvalidArgumentError(`--layers must start with ${inputSize} for --dataset ${o.dataset}, got ${layers[0]}`);
   const page = o.subset === "page";
   let trainSet: LabelledImages, testSet: LabelledImages;
