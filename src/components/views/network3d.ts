@@ -157,7 +157,7 @@ export function network3d(sizes: number[], {width, height}: {width: number; heig
 
   // Balls.
   const ball = new THREE.SphereGeometry(1, 12, 8);
-  const material = new THREE.MeshStandardMaterial({roughness: 0.55, metalness: 0.05});
+  const material = new THREE.MeshLambertMaterial();
   const balls = new THREE.InstancedMesh(ball, material, total);
   balls.instanceColor = new THREE.InstancedBufferAttribute(new Float32Array(total * 3), 3);
   scene.add(balls);
