@@ -10,6 +10,7 @@ export const pages: {name: string; path: string}[] = [
   {name: "Mechanics of learning", path: "/mechanics"},
   {name: "The 5×5 network", path: "/tiny"},
   {name: "Training on MNIST", path: "/mnist"},
+  {name: "Neuron lab", path: "/neuron-lab"},
   {name: "Compare", path: "/compare"},
   {name: "Your own experiment", path: "/experiment"}
 ];

@@ -36,7 +36,8 @@ export default defineConfig({
         "--disable-component-update",
         "--disable-sync",
         "--no-first-run",
-        "--disable-quic"
+        "--disable-quic",
+        "--enable-unsafe-swiftshader"
       ]
     }
   },

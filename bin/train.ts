@@ -23,6 +23,9 @@ import {LEARNING_RATE_RANGE, MOMENTUM_RANGE} from "../src/components/runs/limits
 /** Largest layer the CLI builds, and the most weights and biases in one network. */
 export const MAX_UNITS = 4096;
 export const MAX_PARAMETERS = 2_000_000;
+import {LAB_LAYERS} from "../src/components/runs/lab.js";
+import {labSet} from "../src/components/datasets/lab-node.js";
+import {LAB_DATASETS, type LabDataset} from "../src/components/datasets/lab-sets.js";
 
 const integer = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) => (text: string) => {
   const value = Number(text);
@@ -43,7 +46,7 @@ const within = (name: string, [min, max]: readonly [number, number]) => (text: s
 const layerList = (text: string) => {
   const sizes = text.split(",").map((s) => Number(s));
   if (sizes.length < 2 || sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new InvalidArgumentError(`layers must be comma-separated integers ≥ 1 (input first), got ${JSON.stringify(text)}`);
-  if (sizes[0] !== 784) throw new InvalidArgumentError(`the input layer must have 784 units (28×28 pixels), got ${sizes[0]}`);
+  if (sizes[0] !== 784 && sizes[0] !== 256) throw new InvalidArgumentError(`the input layer must have 784 units (28×28 pixels) or 256 (16×16, with --dataset procedural or mnist16), got ${sizes[0]}`);
   if (sizes[sizes.length - 1] !== 10) throw new InvalidArgumentError(`the output layer must have 10 units (digits 0–9), got ${sizes[sizes.length - 1]}`);
   const big = sizes.find((n) => n > MAX_UNITS);
   if (big !== undefined) throw new InvalidArgumentError(`layers: ${big.toLocaleString("en")} units in one layer; at most ${MAX_UNITS.toLocaleString("en")}`);
@@ -95,7 +98,8 @@ export function program(): Command {
   const d = mnistSchema;
   return new Command("train")
     .description("Train a fully-connected network on MNIST and print one JSON result on stdout.")
-    .addOption(new Option("--layers <sizes>", `layer sizes, input first (at most ${MAX_UNITS.toLocaleString("en")} units a layer, ${MAX_PARAMETERS.toLocaleString("en")} parameters)`).default(MNIST_LAYERS, MNIST_LAYERS.join(",")).argParser(layerList))
+    .addOption(new Option("--dataset <name>", "mnist (28×28), or the neuron lab's fixed 16×16 sets: procedural, mnist16").choices(["mnist", ...LAB_DATASETS]).default("mnist"))
+    .addOption(new Option("--layers <sizes>", `layer sizes, input first (${LAB_LAYERS.join(",")} when not given with a 16×16 dataset; at most ${MAX_UNITS.toLocaleString("en")} units a layer, ${MAX_PARAMETERS.toLocaleString("en")} parameters)`).default(MNIST_LAYERS, MNIST_LAYERS.join(",")).argParser(layerList))
     .addOption(new Option("--activation <name>", "hidden activation").choices(activationNames).default(d.activation.default))
     .addOption(new Option("--init <name>", `initialiser (${initNames.join(", ")}; he, xavier, glorot, lecun are aliases)`).default(d.init.default).argParser((t) => {
       const name = initAlias[t] ?? t;
@@ -126,22 +130,31 @@ function subsetOf(images: LabelledImages, n: number, name: string) {
 }
 
 export function train(options: ReturnType<Command["opts"]>): TrainResult {
-  const o = options as {layers: number[]; activation: ActivationName; init: InitName; optimizer: "sgd" | "adam"; lr: number; batch: number; momentum: number; epochs: number; steps?: number; seed: number; subset: "page" | "custom"; train: number; test: number; out?: string; force?: boolean; quiet?: boolean};
+  const o = options as {dataset: "mnist" | LabDataset; layers: number[]; activation: ActivationName; init: InitName; optimizer: "sgd" | "adam"; lr: number; batch: number; momentum: number; epochs: number; steps?: number; seed: number; subset: "page" | "custom"; train: number; test: number; out?: string; force?: boolean; quiet?: boolean};
   // A typo in --out must not cost a whole run: check it first.
   const outPath = o.out === undefined ? undefined : checkOut(o.out, o.force);
   const say = (text: string) => o.quiet || process.stderr.write(`train: ${text}\n`);
-  say("reading MNIST (checking the files' SHA-256)…");
-  const trainFile = readMnist("train"), testFile = readMnist("test");
+  const lab = o.dataset !== "mnist";
+  const inputSize = lab ? 256 : 784;
+  // The default (MNIST_LAYERS itself, not a parsed copy) becomes the lab's architecture on a 16×16 set.
+  const layers = lab && o.layers === MNIST_LAYERS ? LAB_LAYERS : o.layers;
+  if (layers[0] !== inputSize) throw new InvalidArgumentError(`--layers must start with ${inputSize} for --dataset ${o.dataset}, got ${layers[0]}`);
   const page = o.subset === "page";
-  const pick = (name: SubsetName, file: LabelledImages, n: number) => (page ? selectSubset(name, file) : subsetOf(file, n, `--${name}`));
-  const trainSet = pick("train", trainFile, o.train), testSet = pick("test", testFile, o.test);
-  const {network: networkConfig, training} = mnistRun({activation: o.activation, init: o.init, optimizer: o.optimizer, lr: o.lr, batch: o.batch, momentum: o.momentum, seed: o.seed}, o.layers);
-  say(`building ${o.layers.join("→")} (${o.layers.slice(1).reduce((sum, n, l) => sum + n * (o.layers[l] + 1), 0).toLocaleString("en")} parameters) and fingerprinting its initial weights…`);
+  let trainSet: LabelledImages, testSet: LabelledImages;
+  if (lab) (trainSet = labSet(o.dataset as LabDataset, "train")), (testSet = labSet(o.dataset as LabDataset, "test"));
+  else {
+    say("reading MNIST (checking the files' SHA-256)…");
+    const trainFile = readMnist("train"), testFile = readMnist("test");
+    const pick = (name: SubsetName, file: LabelledImages, n: number) => (page ? selectSubset(name, file) : subsetOf(file, n, `--${name}`));
+    (trainSet = pick("train", trainFile, o.train)), (testSet = pick("test", testFile, o.test));
+  }
+  const {network: networkConfig, training} = mnistRun({activation: o.activation, init: o.init, optimizer: o.optimizer, lr: o.lr, batch: o.batch, momentum: o.momentum, seed: o.seed}, layers);
+  say(`building ${layers.join("→")} (${layers.slice(1).reduce((sum, n, l) => sum + n * (layers[l] + 1), 0).toLocaleString("en")} parameters) and fingerprinting its initial weights…`);
   const network = new Network(networkConfig);
   const initialFingerprint = fingerprint(network.layers);
-  const testSamples = pixelSamples(testSet.pixels, testSet.labels, 784);
+  const testSamples = pixelSamples(testSet.pixels, testSet.labels, inputSize);
   const initialTestLoss = evaluate(network, testSamples).loss;
-  const samples = pixelSamples(trainSet.pixels, trainSet.labels, 784);
+  const samples = pixelSamples(trainSet.pixels, trainSet.labels, inputSize);
   const trainer = new Trainer(network, samples, training);
   const stepsPerEpoch = Math.ceil(trainSet.count / trainer.batchSize);
   const total = o.steps ?? Math.ceil(o.epochs * stepsPerEpoch);
@@ -174,7 +187,7 @@ export function train(options: ReturnType<Command["opts"]>): TrainResult {
     }
   }
   return {
-    config: {network: networkConfig, training, data: {subset: page ? "page" : "custom", train: trainSet.count, test: testSet.count, dataSeed: DATA_SEED}, epochs: o.steps === undefined ? o.epochs : null, steps: total},
+    config: {network: networkConfig, training, data: {subset: lab ? o.dataset : page ? "page" : "custom", train: trainSet.count, test: testSet.count, dataSeed: DATA_SEED}, epochs: o.steps === undefined ? o.epochs : null, steps: total},
     steps: trainer.steps,
     samplesSeen: trainer.samplesSeen,
     epochs: trainer.samplesSeen / trainSet.count,
