@@ -25,7 +25,7 @@ try {
   const executablePath = process.env.CHROMIUM_PATH || (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
   const browser = await chromium.launch({executablePath, args: ["--no-sandbox", "--disable-gpu", "--enable-unsafe-swiftshader"]});
   const page = await browser.newPage({viewport: {width: 1280, height: 900}});
-  await page.goto(`http://127.0.0.1:${port}/neuron-lab`, {waitUntil: "networkidle"});
+  await page.goto(`http://127.0.0.1:${port}/neuron-lab.html`, {waitUntil: "networkidle"});
   await page.waitForFunction(() => document.querySelector("observablehq-loading") === null);
   const renderer = await page.evaluate(() => (document.querySelector(".network-view") as HTMLElement).dataset.renderer);
   const load0 = loadavg()[0];

@@ -8,7 +8,7 @@ const number = async (page: Page, name: string) => parseFloat((await metric(page
 const button = (page: Page, name: string) => page.getByRole("button", {name, exact: true});
 
 test("the lab trains above 80 % on the procedural test set, in WebGL", async ({page}) => {
-  const watch = await openPage(page, "/neuron-lab");
+  const watch = await openPage(page, "/neuron-lab.html");
   await expect(page.locator(".network-view")).toHaveAttribute("data-renderer", "webgl");
   await expect(metric(page, "parameters")).toHaveText("4,446"); // 256·16+16 + 16·12+12 + 12·10+10
   await button(page, "Train").click();
@@ -19,7 +19,7 @@ test("the lab trains above 80 % on the procedural test set, in WebGL", async ({p
 });
 
 test("an opened unit's bars add up to the displayed z; the ∇-check passes", async ({page}) => {
-  const watch = await openPage(page, "/neuron-lab");
+  const watch = await openPage(page, "/neuron-lab.html");
   for (let k = 0; k < 5; k++) await button(page, "Step").click();
   await page.getByLabel("Open unit").selectOption({label: "hidden layer 1, unit 3"});
   await expect(metric(page, "unit-z")).toBeVisible();
@@ -33,7 +33,7 @@ test("an opened unit's bars add up to the displayed z; the ∇-check passes", as
 });
 
 test("drawing on the pad changes the output; the probabilities add up to 1", async ({page}) => {
-  const watch = await openPage(page, "/neuron-lab");
+  const watch = await openPage(page, "/neuron-lab.html");
   await page.getByLabel("my drawing").check();
   const before = await metric(page, "output").getAttribute("data-probs");
   const pad = page.locator(".draw-pad canvas");
@@ -48,7 +48,7 @@ test("drawing on the pad changes the output; the probabilities add up to 1", asy
 });
 
 test("a minibatch of 0 and μ = 1 are refused with a message naming the value", async ({page}) => {
-  const watch = await openPage(page, "/neuron-lab");
+  const watch = await openPage(page, "/neuron-lab.html");
   const fingerprint = await metric(page, "fingerprint").textContent();
   await page.getByLabel("Minibatch size B").fill("0");
   await page.getByLabel("Minibatch size B").press("Enter");
@@ -72,7 +72,7 @@ test.describe("without WebGL", () => {
         return /webgl/.test(type) ? null : original.call(this, type, ...(rest as []));
       };
     });
-    const watch = await openPage(page, "/neuron-lab");
+    const watch = await openPage(page, "/neuron-lab.html");
     await expect(page.locator(".network-view")).toHaveAttribute("data-renderer", "svg");
     await expect(metric(page, "webgl-fallback")).toContainText("no WebGL");
     expect(await page.locator(".network-view svg circle").count()).toBe(16 + 12 + 10);
