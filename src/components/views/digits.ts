@@ -1,7 +1,10 @@
 /**
  * A strip of digit images drawn on one canvas (one pixel per pixel, scaled up with CSS), for
- * previews. Ink is dark on light paper.
+ * previews. Paper is the page's background and ink the activation colour of the shared palette,
+ * so the strip reads as ink on paper in light and in dark mode.
  */
+import {rgb} from "d3";
+import {palette} from "./palette.js";
 export interface DigitStripOptions {
   /** Images to draw (default all). */
   count?: number;
@@ -29,14 +32,23 @@ export function digitStrip(pixels: Uint8Array, rows: number, cols: number, {coun
   canvas.style.maxWidth = "100%";
   const context = canvas.getContext("2d")!;
   const image = context.createImageData(canvas.width, canvas.height);
-  image.data.fill(255);
+  const p = palette();
+  const paper = rgb(p.background), ink = rgb(p.activationHigh);
+  for (let o = 0; o < image.data.length; o += 4) {
+    image.data[o] = paper.r;
+    image.data[o + 1] = paper.g;
+    image.data[o + 2] = paper.b;
+    image.data[o + 3] = 255;
+  }
   for (let k = 0; k < n; k++) {
     const x0 = (k % columns) * (cols + gap), y0 = Math.floor(k / columns) * (rows + gap);
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
-        const v = 255 - pixels[k * size + r * cols + c];
+        const t = pixels[k * size + r * cols + c] / 255;
         const o = ((y0 + r) * canvas.width + x0 + c) * 4;
-        image.data[o] = image.data[o + 1] = image.data[o + 2] = v;
+        image.data[o] = paper.r + t * (ink.r - paper.r);
+        image.data[o + 1] = paper.g + t * (ink.g - paper.g);
+        image.data[o + 2] = paper.b + t * (ink.b - paper.b);
       }
     }
   }
