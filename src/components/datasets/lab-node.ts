@@ -2,6 +2,7 @@
  * Node-only: builds the neuron lab's data sets (lab-sets.ts) for the data loaders and the CLI.
  */
 import {readFileSync} from "node:fs";
+import {gzipSync} from "node:zlib";
 import {fileURLToPath} from "node:url";
 import {areaAverage} from "./resample.js";
 import {generateDigits, parseStrokes, SIZE, type DigitStrokes} from "./procedural.js";
@@ -9,7 +10,7 @@ import {LAB_SETS, type LabDataset} from "./lab-sets.js";
 import {readMnist} from "./mnist-node.js";
 import {balancedIndices, DATA_SEED, perClassFor, take} from "./subsets.js";
 import type {LabelledImages} from "./idx.js";
-import type {Subset} from "./codec.js";
+import {encodeSubset, type Subset} from "./codec.js";
 
 /** The checked-in stroke skeletons, data/digit-strokes.json. */
 export function readStrokes(path = fileURLToPath(new URL("../../../data/digit-strokes.json", import.meta.url))): DigitStrokes {
@@ -36,4 +37,20 @@ export function labSet(dataset: LabDataset, part: "train" | "test"): Subset {
   const file = readMnist(part);
   const chosen = take(file, balancedIndices(file.labels, perClassFor(LAB_SETS.mnist16[part].count), DATA_SEED));
   return {...chosen, ...downsample16(chosen), indices: chosen.indices, seed: chosen.seed};
+}
+
+/**
+ * Body of the four src/data/lab-*.bin.ts loaders: writes one fixed set, gzip of the DGT1 layout
+ * (codec.ts), to stdout; on failure names the loader file on stderr and exits 1 (the build fails).
+ */
+export function writeLabSet(dataset: LabDataset, split: "train" | "test"): void {
+  const name = `lab-${dataset}-${split}.bin`;
+  try {
+    const bytes = gzipSync(encodeSubset(labSet(dataset, split)), {level: 9});
+    process.stdout.write(bytes);
+    process.stderr.write(`${name}: ${(bytes.length / 1e3).toFixed(0)} kB gzip\n`);
+  } catch (error) {
+    process.stderr.write(`src/data/${name}.ts: ${(error as Error).message}\n`);
+    process.exit(1);
+  }
 }

@@ -86,7 +86,7 @@ export function curvesChart(file: SweepFile, {metric = "testAccuracy", smoothing
     marginRight: 80,
     x: {label: "epochs →"},
     y: {label: metric === "testAccuracy" ? "↑ test accuracy (%, smoothed)" : "↓ training loss (cross-entropy, nats, smoothed)", grid: true, ...(metric === "testAccuracy" ? {domain: [0, 100]} : {})},
-    color: {type: "log", scheme: "viridis", legend: true, label: "learning rate η"},
+    color: {type: "log", scheme: "viridis", legend: true, label: "learning rate η", tickFormat: "~g"},
     fx: {label: null},
     fy: {label: null},
     marks: [
@@ -125,7 +125,7 @@ export function lrChart(summaries: ConfigSummary[], {width = 800}: {width?: numb
     width,
     height: 300,
     marginRight: 20,
-    x: {type: "log", label: "learning rate η (log scale) →"},
+    x: {type: "log", label: "learning rate η (log scale) →", tickFormat: "~g"},
     y: {label: "↑ final test accuracy (%)", domain: [0, 100], grid: true},
     color: {legend: true, label: "initialisation"},
     fx: {label: null},
