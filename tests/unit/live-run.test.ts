@@ -415,3 +415,33 @@ describe("LiveRun.adopt", () => {
     expect(() => run.adopt(other)).toThrow(/invalid network: layers/);
   });
 });
+
+describe("LiveRun diagnose", () => {
+  it("stops the run with the check's message, refuses Train and Step until Reset, and Reset recovers", () => {
+    let verdict = "";
+    const {run, timer} = make({diagnose: () => verdict});
+    const states: RunState[] = [];
+    run.subscribe((s) => states.push(s));
+    run.start();
+    timer.round();
+    expect(run.state.status).toBe("training");
+    verdict = "every unit of H1 is dead";
+    timer.drain();
+    const stopped = run.state;
+    expect(stopped.status).toBe("stopped");
+    expect(stopped.message).toBe("every unit of H1 is dead");
+    // The check runs at evaluations: the run stopped on an evaluation boundary.
+    expect(stopped.samplesSeen % EVAL_EVERY).toBe(0);
+    run.start();
+    run.step();
+    timer.drain();
+    expect(run.state.steps).toBe(stopped.steps);
+    expect(run.state.status).toBe("stopped");
+    verdict = "";
+    run.reset();
+    expect(run.state.status).toBe("idle");
+    run.step();
+    expect(run.state.status).toBe("paused");
+    expect(states.some((s) => s.status === "stopped")).toBe(true);
+  });
+});

@@ -70,11 +70,16 @@ export function deadUnits(network: Network, samples: Samples, {limit = samples.c
   const alive = Array.from({length: hidden}, (_, l) => new Uint8Array(network.layers[l].fanOut));
   const n = Math.min(limit, samples.count);
   const x = network.a[0];
-  for (let i = 0; i < n; i++) {
+  // Units still silent; the pass stops early once every unit has fired (a healthy network: a few digits).
+  let silent = alive.reduce((s, a) => s + a.length, 0);
+  for (let i = 0; i < n && silent > 0; i++) {
     forwardSample(network, samples, i, x);
     for (let l = 0; l < hidden; l++) {
       const a = network.a[l + 1], seen = alive[l];
-      for (let j = 0; j < a.length; j++) if (a[j] !== 0) seen[j] = 1;
+      for (let j = 0; j < a.length; j++) if (a[j] !== 0 && !seen[j]) {
+        seen[j] = 1;
+        silent--;
+      }
     }
   }
   const dead = alive.map((seen) => seen.map((v) => 1 - v));

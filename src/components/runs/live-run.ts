@@ -9,7 +9,11 @@
  */
 import {evaluate, fingerprint, Network, Trainer, type NetworkConfig, type Samples, type TrainingOptions} from "../nn/index.js";
 
-export type RunStatus = "idle" | "training" | "paused" | "diverged";
+/**
+ * "diverged": the loss or a weight became non-finite; "stopped": the run's `diagnose` check found
+ * it cannot learn any more (e.g. a whole hidden layer is dead). Both end training until reset().
+ */
+export type RunStatus = "idle" | "training" | "paused" | "diverged" | "stopped";
 
 export interface RunPoint {
   /** Training samples seen when the point was taken. */
@@ -61,6 +65,11 @@ export interface LiveRunOptions {
    * thinned, the curve keeps its shape, and a run of any length costs the same to draw.
    */
   maxHistory?: number;
+  /**
+   * A check run after every evaluation: a non-empty message stops the run (status "stopped",
+   * the message shown) until reset(); e.g. "every unit of H1 is dead". Default: none.
+   */
+  diagnose?: (network: Network) => string;
 }
 
 /**
@@ -84,7 +93,7 @@ export class LiveRun {
   readonly trainingOptions: TrainingOptions;
   readonly train: Samples;
   readonly test: Samples;
-  private readonly options: Required<Omit<LiveRunOptions, "schedule">> & {schedule: (callback: () => void) => unknown};
+  private readonly options: Required<Omit<LiveRunOptions, "schedule" | "diagnose">> & {schedule: (callback: () => void) => unknown; diagnose?: (network: Network) => string};
   network!: Network;
   trainer!: Trainer;
   private status: RunStatus = "idle";
@@ -115,7 +124,7 @@ export class LiveRun {
     if (!(Number.isInteger(maxHistory) && maxHistory >= 16)) throw new RangeError(`invalid maxHistory: ${maxHistory} (expected an integer ≥ 16)`);
     if (!(Number.isInteger(evalEvery) && evalEvery >= 1)) throw new RangeError(`invalid evalEvery: ${evalEvery}`);
     if (!(speed > 0)) throw new RangeError(`invalid speed: ${speed} (expected samples per second > 0)`);
-    this.options = {evalEvery, sliceMs, speed, maxEpochs, notifyEveryMs, maxHistory, schedule: options.schedule ?? ((callback) => setTimeout(callback, 0))};
+    this.options = {evalEvery, sliceMs, speed, maxEpochs, notifyEveryMs, maxHistory, schedule: options.schedule ?? ((callback) => setTimeout(callback, 0)), diagnose: options.diagnose};
     this.reset();
   }
 
@@ -162,7 +171,7 @@ export class LiveRun {
 
   /** Starts or resumes training in time slices. No effect once diverged or disposed. */
   start(): void {
-    if (this.disposed || this.status === "diverged" || this.running) return;
+    if (this.disposed || this.ended || this.running) return;
     this.startedAt = this.trainer.samplesSeen;
     this.stopAt = this.startedAt + this.options.maxEpochs * this.train.count;
     this.running = true;
@@ -177,7 +186,7 @@ export class LiveRun {
 
   /** Stops after the current slice; status paused. */
   pause(message = ""): void {
-    if (this.disposed || this.status === "diverged") return;
+    if (this.disposed || this.ended) return;
     this.running = false;
     this.status = this.trainer.steps ? "paused" : "idle";
     this.message = message;
@@ -186,11 +195,16 @@ export class LiveRun {
 
   /** One minibatch update, then paused. */
   step(): void {
-    if (this.disposed || this.status === "diverged") return;
+    if (this.disposed || this.ended) return;
     this.running = false;
     this.trainStep();
-    if (!this.trainer.diverged) this.status = "paused";
+    if (!this.ended) this.status = "paused";
     this.notify(true);
+  }
+
+  /** Diverged or stopped by the diagnosis: nothing trains until reset(). */
+  get ended(): boolean {
+    return this.status === "diverged" || this.status === "stopped";
   }
 
   /** Stops for good and drops the listeners; later calls do nothing. */
@@ -262,6 +276,12 @@ export class LiveRun {
     this.history.push({samples, epoch: samples / this.train.count, trainLoss: this.trainer.takeLoss(), testLoss: loss, testAccuracy: accuracy});
     decimateHistory(this.history, this.options.maxHistory);
     this.nextEval = (Math.floor(samples / this.options.evalEvery) + 1) * this.options.evalEvery;
+    const problem = this.options.diagnose?.(this.network);
+    if (problem) {
+      this.running = false;
+      this.status = "stopped";
+      this.message = problem;
+    }
   }
 
   private tick(chain: number): void {

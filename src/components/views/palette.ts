@@ -8,7 +8,7 @@
  *   const colour = weightColor(p, 0.5);   // w in [−0.5, 0.5] → CSS colour string
  *   ctx.fillStyle = colour(w);
  */
-import {interpolateLab} from "d3";
+import {interpolateLab, rgb} from "d3";
 
 export interface Palette {
   /** Colour of the most negative weight. */
@@ -120,4 +120,28 @@ export function maxAbs(arrays: ArrayLike<number>[], floor = 1e-6): number {
     if (v > m) m = v;
   }
   return m;
+}
+
+/**
+ * A colour scale sampled into a lookup table for canvases that colour thousands of pixels per
+ * frame: Uint8ClampedArray of n × 4 (r, g, b, 255), entry k the colour at t = k / (n − 1).
+ */
+export function colorTable(scale: (t: number) => string, n = 256): Uint8ClampedArray {
+  const table = new Uint8ClampedArray(n * 4);
+  for (let k = 0; k < n; k++) {
+    const c = rgb(scale(k / (n - 1)));
+    table.set([c.r, c.g, c.b, 255], k * 4);
+  }
+  return table;
+}
+
+/** `weightColor` as a 256-entry table over w ∈ [−1, 1] · maxAbs: entry round((w/maxAbs + 1) · 127.5). */
+export function weightTable(p: Palette): Uint8ClampedArray {
+  const colour = weightColor(p, 1);
+  return colorTable((t) => colour(2 * t - 1));
+}
+
+/** `activationColor` as a 256-entry table over a ∈ [0, 1]: entry round(a · 255). */
+export function activationTable(p: Palette): Uint8ClampedArray {
+  return colorTable(activationColor(p, [0, 1]));
 }
