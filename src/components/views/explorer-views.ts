@@ -139,7 +139,7 @@ export function unitTiles({units, side = 28, size = 62}: {units: number; side?: 
     /** Redraws every tile and the detail for `next`; `focus` picks the detail's unit unless the reader pinned one. */
     update(next: TileState, {focus}: {focus?: number} = {}): void {
       state = next;
-      if (focus !== undefined && !pinned) focused = focus;
+      if (focus !== undefined && !pinned && !root.matches(":hover") && !root.contains(document.activeElement)) focused = focus;
       const p = palette();
       const table = weightTable(p);
       const scale = maxAbs([next.layer.weights], 1e-6);
@@ -288,8 +288,8 @@ export function weightHistograms(now: readonly Layer[], initial: readonly Layer[
       x: {label: `w, layer ${l + 1} (${layer.fanIn}→${layer.fanOut})`, domain: [-m, m], ticks: 4, tickFormat: "~g"},
       y: {label: "weights", grid: true},
       marks: [
-        Plot.rectY(layer.weights, Plot.binX({y: "count"}, {x: (d: number) => d, thresholds, fill: p.weightNegative, fillOpacity: 0.55})),
-        Plot.lineY(init, Plot.binX({y: "count"}, {x: (d: number) => d, thresholds, curve: "step", stroke: "currentColor", strokeDasharray: "3,2"})),
+        Plot.rectY(layer.weights, {...Plot.binX({y: "count"}, {x: (d: number) => d, thresholds}), fill: p.weightNegative, fillOpacity: 0.55}),
+        Plot.lineY(init, {...Plot.binX({y: "count"}, {x: (d: number) => d, thresholds}), curve: "step", stroke: "currentColor", strokeDasharray: "3,2"}),
         Plot.ruleY([0]),
       ],
     }) as Element;
@@ -350,5 +350,94 @@ export function classSparklines(history: {samples: number; accuracy: number[]}[]
     x: {label: "samples seen", ticks: 2, tickFormat: "~s"},
     y: {label: "accuracy (%)", domain: [0, 100], ticks: 3, grid: true},
     marks: [Plot.frame({stroke: "var(--theme-foreground-faint)"}), Plot.lineY(rows, {fx: "digit", x: "samples", y: "accuracy", stroke: p.series[0], strokeWidth: 1.5, tip: true})],
+  }) as Element;
+}
+
+/**
+ * First-layer weights drawn by several initialisers side by side: one histogram per initialiser,
+ * each on its own x range (their spreads differ by an order of magnitude), with the target
+ * standard deviation marked.
+ */
+export function initHistograms(panels: {name: string; weights: Float64Array; std: number}[], {width = 640}: {width?: number} = {}): Element {
+  const p = palette();
+  const w = Math.max(170, Math.floor(width / Math.min(panels.length, width < 700 ? 2 : 4)) - 10);
+  return html`<div class="init-histograms">${panels.map(({name, weights, std}) => {
+    const m = maxAbs([weights], 1e-6);
+    return html`<figure>${Plot.plot({
+      width: w,
+      height: 150,
+      marginLeft: 44,
+      x: {label: "initial w", domain: [-m, m], ticks: 4, tickFormat: "~g"},
+      y: {label: "weights", grid: true},
+      marks: [
+        Plot.rectY(weights, {...Plot.binX({y: "count"}, {x: (d: number) => d, thresholds: 40}), fill: p.weightPositive, fillOpacity: 0.6}),
+        Plot.ruleX([-std, std], {stroke: "currentColor", strokeDasharray: "3,2"}),
+        Plot.ruleY([0]),
+      ],
+    })}<figcaption>${name}: sd ${std.toPrecision(2)}</figcaption></figure>`;
+  })}</div>`;
+}
+
+/** Spread of activations (forward) and of δ = ∂L/∂z (backward) layer by layer, on a log scale. */
+export function signalChart(layers: {layer: number; activationStd: number; gradientStd: number}[], {width = 640, hidden}: {width?: number; hidden: number}): Element {
+  const p = palette();
+  const rows = layers.flatMap((d) => [
+    {layer: d.layer, what: "activations a (forward)", std: d.activationStd},
+    {layer: d.layer, what: "gradients δ = ∂L/∂z (backward)", std: d.gradientStd},
+  ]).filter((d) => d.std > 0 && Number.isFinite(d.std));
+  return Plot.plot({
+    width,
+    height: 220,
+    marginLeft: 56,
+    x: {label: "layer (1 = first hidden, last = output)", ticks: layers.length, tickFormat: "d"},
+    y: {type: "log", label: "standard deviation", grid: true, tickFormat: "~g"},
+    color: {domain: ["activations a (forward)", "gradients δ = ∂L/∂z (backward)"], range: [p.series[0], p.series[1]], legend: true},
+    marks: [
+      Plot.ruleX([hidden + 0.5], {stroke: "var(--theme-foreground-faint)"}),
+      Plot.lineY(rows, {x: "layer", y: "std", stroke: "what", marker: "circle"}),
+      Plot.tip(rows, Plot.pointer({x: "layer", y: "std", title: (d) => `${d.what}, layer ${d.layer}: sd ${d.std.toExponential(2)}`})),
+    ],
+  }) as Element;
+}
+
+/** Test loss and accuracy of the build-time η runs, one line per η, on a shared samples axis. */
+export function etaCurves(runs: {role: string; lr: number; outcome: string; points: {samples: number; testLoss: number; testAccuracy: number}[]}[], {width = 640}: {width?: number} = {}): Element {
+  const p = palette();
+  const name = (r: {role: string; lr: number}) => `η = ${r.lr} (${r.role})`;
+  const rows = runs.flatMap((r) => r.points.map((pt) => ({run: name(r), samples: pt.samples, accuracy: 100 * pt.testAccuracy, loss: pt.testLoss})));
+  const color = {domain: runs.map(name), range: [p.series[0], p.series[2], p.series[1]], legend: true};
+  const half = Math.max(260, Math.floor(width / 2) - 10);
+  const ends = runs.filter((r) => r.outcome).map((r) => ({run: name(r), ...r.points[r.points.length - 1]}));
+  return html`<div class="eta-curves">${Plot.plot({
+    width: half,
+    height: 220,
+    marginLeft: 44,
+    x: {label: "training samples seen", tickFormat: "~s"},
+    y: {label: "test accuracy (%)", domain: [0, 100], grid: true},
+    color,
+    marks: [Plot.lineY(rows, {x: "samples", y: "accuracy", stroke: "run", tip: true}), Plot.dot(ends, {x: "samples", y: (d) => 100 * d.testAccuracy, symbol: "times", stroke: p.wrong, r: 6})],
+  })}${Plot.plot({
+    width: half,
+    height: 220,
+    marginLeft: 44,
+    x: {label: "training samples seen", tickFormat: "~s"},
+    y: {label: "test loss (cross-entropy)", grid: true, domain: [0, 2.5], clamp: true},
+    color: {...color, legend: false},
+    marks: [Plot.lineY(rows, {x: "samples", y: "loss", stroke: "run", tip: true}), Plot.dot(ends, {x: "samples", y: (d) => Math.min(2.5, d.testLoss), symbol: "times", stroke: p.wrong, r: 6})],
+  })}</div>`;
+}
+
+/** Update sizes per layer after one step: ‖Δθ‖ and ‖Δθ‖/‖θ‖ as bars. */
+export function updateBars(sizes: {layer: number; norm: number; relative: number}[], {width = 320}: {width?: number} = {}): Element {
+  const p = palette();
+  const rows = sizes.filter((s) => s.norm > 0).map((s) => ({layer: `layer ${s.layer}`, norm: s.norm, relative: s.relative}));
+  if (!rows.length) return html`<p>No weight moved in this step.</p>`;
+  return Plot.plot({
+    width,
+    height: 40 + 28 * sizes.length,
+    marginLeft: 60,
+    x: {type: "log", label: "‖Δθ‖ / ‖θ‖ (relative update size)", tickFormat: "~g", grid: true},
+    y: {label: null},
+    marks: [Plot.barX(rows, {y: "layer", x1: Math.min(...rows.map((r) => r.relative)) / 3, x2: "relative", fill: p.series[0]}), Plot.text(rows, {y: "layer", x: "relative", text: (d) => `‖Δθ‖ ${d.norm.toExponential(2)}`, dx: 4, textAnchor: "start", fontSize: 10})],
   }) as Element;
 }

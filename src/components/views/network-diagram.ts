@@ -36,9 +36,13 @@ export interface NetworkDiagramOptions {
   width?: number;
   height?: number;
   palette?: Palette;
+  /** Wires are focusable buttons (Enter picks one); false for large diagrams, default true. */
+  focusableWires?: boolean;
+  /** What a wire's tooltip says it does on click (default "click to edit"; "" for nothing). */
+  wireHint?: string;
 }
 
-export function networkDiagram({layers, activations, z, labels = {}, inputGrid, layerNames = [], highlight, activationDomain = [0, 1], width = 640, height = 360, palette: p = palette()}: NetworkDiagramOptions): SVGSVGElement {
+export function networkDiagram({layers, activations, z, labels = {}, inputGrid, layerNames = [], highlight, activationDomain = [0, 1], width = 640, height = 360, palette: p = palette(), focusableWires = true, wireHint = "click to edit"}: NetworkDiagramOptions): SVGSVGElement {
   const sizes = [layers[0].fanIn, ...layers.map((l) => l.fanOut)];
   const wColor = weightColor(p, maxAbs(layers.map((l) => l.weights), 0.5));
   const aColor = activationColor(p, activationDomain);
@@ -66,10 +70,10 @@ export function networkDiagram({layers, activations, z, labels = {}, inputGrid, 
       const j = Math.floor(k / layer.fanIn), i = k % layer.fanIn;
       const w = layer.weights[k];
       const a = pos[l][i], b = pos[l + 1][j];
-      return svg`<line class="wire" tabindex="0" role="button" data-layer=${l + 1} data-to=${j} data-from=${i}
+      return svg`<line class="wire" tabindex=${focusableWires ? 0 : null} role=${focusableWires ? "button" : null} data-layer=${l + 1} data-to=${j} data-from=${i}
         x1=${a.x} y1=${a.y} x2=${b.x} y2=${b.y} stroke=${wColor(w)} stroke-width=${0.4 + 3 * Math.min(1, Math.abs(w) / maxW)}
         stroke-opacity=${0.25 + 0.75 * Math.min(1, Math.abs(w) / maxW)}
-        aria-label=${`weight from ${labels[l]?.[i] ?? `unit ${i}`} to ${labels[l + 1]?.[j] ?? `unit ${j}`}: ${fmt(w)}`}><title>${`w = ${fmt(w)} (layer ${l + 1}: ${labels[l]?.[i] ?? `unit ${i}`} → ${labels[l + 1]?.[j] ?? `unit ${j}`}); click to edit`}</title></line>`;
+        aria-label=${`weight from ${labels[l]?.[i] ?? `unit ${i}`} to ${labels[l + 1]?.[j] ?? `unit ${j}`}: ${fmt(w)}`}><title>${`w = ${fmt(w)} (layer ${l + 1}: ${labels[l]?.[i] ?? `unit ${i}`} → ${labels[l + 1]?.[j] ?? `unit ${j}`})${wireHint ? `; ${wireHint}` : ""}`}</title></line>`;
     })
   );
   const units = pos.flatMap((column, l) =>
@@ -86,7 +90,7 @@ export function networkDiagram({layers, activations, z, labels = {}, inputGrid, 
     })
   );
   const names = layerNames.map((name, l) => svg`<text x=${xOf(l)} y="14" text-anchor="middle" font-size="12" fill="currentColor">${name}</text>`);
-  const root = svg`<svg class="network-diagram" width=${width} height=${height} viewBox="0 0 ${width} ${height}" style="max-width:100%;height:auto;font-family:var(--sans-serif)" role="img" aria-label="network diagram: hover a wire for its weight, a unit for its activation; click a wire to edit it">
+  const root = svg`<svg class="network-diagram" width=${width} height=${height} viewBox="0 0 ${width} ${height}" style="max-width:100%;height:auto;font-family:var(--sans-serif)" role="img" aria-label=${`network diagram: hover a wire for its weight, a unit for its activation${wireHint ? `; ${wireHint}` : ""}`}>
     <g>${wires}</g><g>${units}</g><g>${names}</g>
   </svg>` as unknown as SVGSVGElement;
   const pick = (target: EventTarget | null) => {
