@@ -202,6 +202,11 @@ export class LiveRun {
     this.notify(true);
   }
 
+  /** True while training in time slices (status "training"); cheap, unlike `state`. */
+  get training(): boolean {
+    return this.running && !this.disposed;
+  }
+
   /** Diverged or stopped by the diagnosis: nothing trains until reset(). */
   get ended(): boolean {
     return this.status === "diverged" || this.status === "stopped";

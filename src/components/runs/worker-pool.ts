@@ -12,6 +12,12 @@
  *
  * Messages: page → worker {type: "init", payload} once per worker, {type: "run", id, payload};
  * worker → page {type: "progress", id, payload}, {type: "done", id, payload}, {type: "failed", id, message}.
+ *
+ * Sessions, for work that is a conversation rather than a task (a live training run that is
+ * started, paused, stepped and reset while it reports its state):
+ *   worker:  serveSession((init, post) => (message) => { … post(reply, transfer) … })
+ *   page:    const session = new WorkerSession(make, init, (message) => …, {onCrash});
+ *            session.post(message); session.dispose();
  */
 
 export class CancelledError extends Error {
@@ -162,5 +168,66 @@ export class WorkerPool {
       slot.task = task;
       slot.worker.postMessage({type: "run", id: task.id, payload: task.payload} satisfies ToWorker);
     }
+  }
+}
+
+/** What a session worker needs of its global scope (a worker's `self`; tests pass a MessagePort). */
+export interface SessionScope {
+  onmessage: ((e: MessageEvent) => void) | null;
+  postMessage(message: unknown, transfer?: Transferable[]): void;
+}
+
+/**
+ * Worker side of a session: the first message is the init payload, handed to `open` with a `post`
+ * function; every later message goes to the handler `open` returns. An exception in `open` or in
+ * the handler is posted as {type: "error", message} and the session goes on.
+ */
+export function serveSession<I>(open: (init: I, post: (message: unknown, transfer?: Transferable[]) => void) => (message: unknown) => void, scope: SessionScope = globalThis as unknown as SessionScope): void {
+  let handler: ((message: unknown) => void) | null = null;
+  const post = (message: unknown, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
+  scope.onmessage = ({data}) => {
+    try {
+      if (!handler) handler = open(data as I, post);
+      else handler(data);
+    } catch (error) {
+      post({type: "error", message: (error as Error).message});
+    }
+  };
+}
+
+/**
+ * Page side of a session: one worker, started at once with `init` (e.g. the data set, sent once),
+ * whose messages go to `onMessage`. A crash (an uncaught error in the worker) terminates it and is
+ * reported to `onCrash`; dispose() terminates it for good. Posting after either does nothing.
+ */
+export class WorkerSession {
+  private worker: Worker | null;
+
+  constructor(make: () => Worker, init: unknown, onMessage: (message: unknown) => void, {onCrash, transfer = []}: {onCrash?: (message: string) => void; transfer?: Transferable[]} = {}) {
+    const worker = (this.worker = make());
+    worker.onmessage = ({data}: MessageEvent) => {
+      if (this.worker === worker) onMessage(data);
+    };
+    worker.onerror = (event: ErrorEvent) => {
+      event.preventDefault?.();
+      if (this.worker !== worker) return;
+      this.dispose();
+      onCrash?.(event.message || "the worker crashed");
+    };
+    worker.postMessage(init, transfer);
+  }
+
+  /** False once disposed or crashed. */
+  get alive(): boolean {
+    return this.worker !== null;
+  }
+
+  post(message: unknown, transfer: Transferable[] = []): void {
+    this.worker?.postMessage(message, transfer);
+  }
+
+  dispose(): void {
+    this.worker?.terminate();
+    this.worker = null;
   }
 }

@@ -42,7 +42,7 @@ export interface NetworkDiagramOptions {
   wireHint?: string;
 }
 
-export function networkDiagram({layers, activations, z, labels = {}, inputGrid, layerNames = [], highlight, activationDomain = [0, 1], width = 640, height = 360, palette: p = palette(), focusableWires = true, wireHint = "click to edit"}: NetworkDiagramOptions): SVGSVGElement {
+export function networkDiagram({layers, activations, z, labels = {}, inputGrid, layerNames = [], highlight, activationDomain = [0, 1], width = 640, height = 360, palette: p = palette(), focusableWires = true, wireHint = "click to edit"}: NetworkDiagramOptions): DiagramElement {
   const sizes = [layers[0].fanIn, ...layers.map((l) => l.fanOut)];
   const wColor = weightColor(p, maxAbs(layers.map((l) => l.weights), 0.5));
   const aColor = activationColor(p, activationDomain);
@@ -100,6 +100,61 @@ export function networkDiagram({layers, activations, z, labels = {}, inputGrid, 
     const weight = layers[layer - 1].weights[to * layers[layer - 1].fanIn + from];
     root.dispatchEvent(new CustomEvent("weightpick", {detail: {layer, to, from, weight}, bubbles: true}));
   };
+  // Redrawing in place: colours, widths and shades change, the elements stay (a rebuild of a
+  // thousand wires costs tens of milliseconds; this costs a few). Hover texts follow the newest
+  // values when the pointer reaches an element.
+  let data = {layers, activations, z, highlight, activationDomain};
+  const wireEls = Array.from(root.querySelectorAll<SVGLineElement>("line.wire"));
+  const unitEls = Array.from(root.querySelectorAll<SVGGElement>("g.unit"));
+  const wireText = (l: number, j: number, i: number) => {
+    const w = data.layers[l].weights[j * data.layers[l].fanIn + i];
+    return `w = ${fmt(w)} (layer ${l + 1}: ${labels[l]?.[i] ?? `unit ${i}`} → ${labels[l + 1]?.[j] ?? `unit ${j}`})${wireHint ? `; ${wireHint}` : ""}`;
+  };
+  const unitText = (l: number, i: number) => {
+    const a = data.activations[l]?.[i] ?? NaN;
+    const zz = l > 0 ? data.z?.[l - 1]?.[i] : undefined;
+    return l === 0 ? `input ${labels[0]?.[i] ?? i}: a = ${fmt(a)}` : `${labels[l]?.[i] ?? `unit ${i}`}: z = ${zz === undefined ? "–" : fmt(zz)}, a = ${fmt(a)}`;
+  };
+  root.addEventListener("pointerover", (e) => {
+    const el = (e.target as Element).closest?.("line.wire, g.unit");
+    const title = el?.querySelector("title");
+    if (!el || !title) return;
+    title.textContent = el.matches("line.wire")
+      ? wireText(Number(el.getAttribute("data-layer")) - 1, Number(el.getAttribute("data-to")), Number(el.getAttribute("data-from")))
+      : unitText(Number(el.getAttribute("data-layer")), Number(el.getAttribute("data-unit")));
+  });
+  (root as DiagramElement).update = (next) => {
+    data = {...data, ...next};
+    const q = palette();
+    const m = maxAbs(data.layers.map((l) => l.weights), 0.5);
+    const ac = activationColor(q, data.activationDomain);
+    // 256 shades of the weight scale, computed once per redraw instead of once per wire.
+    const shades = Array.from({length: 256}, (_, k) => weightColor(q, 1)((k / 255) * 2 - 1));
+    const wc = (w: number) => shades[Math.max(0, Math.min(255, Math.round((w / m + 1) * 127.5)))];
+    let n = 0;
+    for (const layer of data.layers) {
+      for (let k = 0; k < layer.weights.length; k++) {
+        const el = wireEls[n++], w = layer.weights[k], t = Math.min(1, Math.abs(w) / m);
+        if (!el) return;
+        el.setAttribute("stroke", wc(w));
+        el.setAttribute("stroke-width", (0.4 + 3 * t).toFixed(2));
+        el.setAttribute("stroke-opacity", (0.25 + 0.75 * t).toFixed(2));
+      }
+    }
+    for (const g of unitEls) {
+      const l = Number(g.getAttribute("data-layer")), i = Number(g.getAttribute("data-unit"));
+      const a = data.activations[l]?.[i] ?? NaN;
+      const shape = g.children[1] as SVGElement;
+      shape.setAttribute("fill", ac(a));
+      if (shape.tagName === "circle") {
+        const hl = data.highlight && data.highlight.layer === l && data.highlight.unit === i;
+        shape.setAttribute("stroke", hl ? q.weightPositive : "var(--theme-foreground-muted)");
+        shape.setAttribute("stroke-width", hl ? "2.5" : "1");
+      }
+      const label = g.children[2];
+      if (label && labels[l]) label.textContent = `${labels[l][i]} ${Number.isFinite(a) ? a.toFixed(2) : ""}`;
+    }
+  };
   root.addEventListener("click", (e) => pick(e.target));
   root.addEventListener("keydown", (e) => {
     if (e.key === "Enter" || e.key === " ") {
@@ -107,5 +162,10 @@ export function networkDiagram({layers, activations, z, labels = {}, inputGrid, 
       e.preventDefault();
     }
   });
-  return root;
+  return root as DiagramElement;
+}
+
+/** The diagram's SVG element, with `update` to redraw new weights and activations in place (same layer sizes). */
+export interface DiagramElement extends SVGSVGElement {
+  update(next: Partial<Pick<NetworkDiagramOptions, "layers" | "activations" | "z" | "highlight" | "activationDomain">>): void;
 }

@@ -1,0 +1,323 @@
+/**
+ * A LiveRun that trains in a Web Worker, so the page's main thread is left to draw. The worker
+ * runs the very same `LiveRun` (and so the same Trainer, sample order and evaluation schedule) as
+ * the main-thread version and the CLI: a run's fingerprint after N updates is the same everywhere.
+ *
+ * Page side:
+ *   const host = new TrainingWorker(() => new Worker(import.meta.resolve("./components/runs/live-run-worker.js"), {type: "module"}), {train, test});
+ *   const run = host.createRun(networkConfig, trainingOptions, {evalEvery: 1000, maxEpochs: 3, diagnose: "dead-layer"});
+ *   run.subscribe((state) => …); run.start(); run.pause(); await run.step(); run.reset(); run.dispose();
+ *   run.network   // a mirror of the worker's network, updated with every state (for views, Save)
+ * Worker side (live-run-worker.ts): serveSession(liveRunHost).
+ *
+ * The worker holds one run at a time: creating a run replaces the previous one, and messages of a
+ * replaced run are ignored. Every state message carries all weights and biases (one transferred
+ * Float64Array), so `run.network` and `run.state` always describe the same update.
+ */
+import {fingerprint, fromJSON, Network, pixelSamples, toJSON, type NetworkConfig, type TrainingOptions} from "../nn/index.js";
+import {LiveRun, type LiveRunOptions, type RunState} from "./live-run.js";
+import {deadLayerMessage} from "./explorer.js";
+import {WorkerSession} from "./worker-pool.js";
+
+/** The data a training worker receives once: 8-bit images, one per row, and their labels. */
+export interface ImageData8 {
+  pixels: Uint8Array;
+  labels: Uint8Array;
+  inputSize: number;
+}
+export interface TrainingWorkerInit {
+  train: ImageData8;
+  test: ImageData8;
+}
+
+/** LiveRun options that cross to the worker; the diagnosis is named, not passed as a function. */
+export interface WorkerRunOptions extends Pick<LiveRunOptions, "evalEvery" | "sliceMs" | "speed" | "maxEpochs" | "notifyEveryMs" | "maxHistory"> {
+  /** "dead-layer": stop when every unit of a hidden layer is 0 on every test digit (deadLayerMessage). */
+  diagnose?: "dead-layer" | null;
+}
+
+type ToWorker =
+  | {type: "create"; id: number; network: NetworkConfig; training: TrainingOptions; options: WorkerRunOptions}
+  | {type: "start" | "pause" | "reset" | "dispose"; id: number}
+  | {type: "step"; id: number; ticket: number}
+  | {type: "speed" | "epochs"; id: number; value: number}
+  | {type: "adopt"; id: number; text: string; steps: number; samplesSeen: number};
+type FromWorker =
+  | {type: "state"; id: number; state: RunState; params: Float64Array}
+  | {type: "stepped"; id: number; ticket: number; indices: number[]; loss: number}
+  | {type: "error"; id?: number; message: string};
+
+/** Every weight and bias of a network, layer by layer (weights then biases), in one array. */
+export function packParameters(network: Network): Float64Array {
+  const out = new Float64Array(network.parameterCount);
+  let o = 0;
+  for (const {weights, biases} of network.layers) {
+    out.set(weights, o);
+    out.set(biases, (o += weights.length));
+    o += biases.length;
+  }
+  return out;
+}
+
+/** Writes `params` (from packParameters of a network of the same sizes) into `network`. throws RangeError on a size mismatch. */
+export function unpackParameters(network: Network, params: Float64Array): void {
+  if (params.length !== network.parameterCount) throw new RangeError(`invalid parameters: ${params.length} values, the network has ${network.parameterCount}`);
+  let o = 0;
+  for (const {weights, biases} of network.layers) {
+    weights.set(params.subarray(o, (o += weights.length)));
+    biases.set(params.subarray(o, (o += biases.length)));
+  }
+}
+
+/** A yield that is not clamped to 4 ms like nested timers (a MessageChannel task), where available. */
+function fastSchedule(): (callback: () => void) => void {
+  if (typeof MessageChannel === "undefined") return (callback) => void setTimeout(callback, 0);
+  const channel = new MessageChannel();
+  const queue: (() => void)[] = [];
+  channel.port1.onmessage = () => queue.shift()?.();
+  return (callback) => {
+    queue.push(callback);
+    channel.port2.postMessage(null);
+  };
+}
+
+/**
+ * Worker side: the handler for serveSession. Holds the data and one LiveRun, answers commands,
+ * and posts the run's state with its parameters after every notification.
+ */
+export function liveRunHost(init: TrainingWorkerInit, post: (message: FromWorker, transfer?: Transferable[]) => void): (message: unknown) => void {
+  const train = pixelSamples(init.train.pixels, init.train.labels, init.train.inputSize);
+  const test = pixelSamples(init.test.pixels, init.test.labels, init.test.inputSize);
+  const schedule = fastSchedule();
+  let run: LiveRun | null = null;
+  let current = 0;
+  return (raw) => {
+    const m = raw as ToWorker;
+    if (m.type === "create") {
+      run?.dispose();
+      current = m.id;
+      const id = m.id;
+      const {diagnose, ...options} = m.options;
+      const created = new LiveRun(m.network, m.training, train, test, {...options, schedule, diagnose: diagnose === "dead-layer" ? (network) => deadLayerMessage(network, test) : undefined});
+      run = created;
+      created.subscribe((state) => {
+        const params = packParameters(created.network);
+        post({type: "state", id, state, params}, [params.buffer]);
+      });
+      return;
+    }
+    if (!run || m.id !== current) return;
+    switch (m.type) {
+      case "start":
+        return run.start();
+      case "pause":
+        return run.pause();
+      case "reset":
+        return run.reset();
+      case "dispose":
+        run.dispose();
+        run = null;
+        return;
+      case "speed":
+        return run.setSpeed(m.value);
+      case "epochs":
+        return run.setMaxEpochs(m.value);
+      case "adopt":
+        return run.adopt(fromJSON(m.text), {steps: m.steps, samplesSeen: m.samplesSeen});
+      case "step": {
+        // The minibatch the step will use: the next B samples of this epoch's order.
+        const t = run.trainer;
+        const start = Math.round(t.epochProgress * train.count);
+        const indices = Array.from(t.epochOrder.subarray(start, Math.min(train.count, start + run.trainingOptions.batchSize)));
+        run.step();
+        return post({type: "stepped", id: m.id, ticket: m.ticket, indices, loss: t.lastLoss});
+      }
+    }
+  };
+}
+
+/** What a step did, for the page's step view. */
+export interface StepInfo {
+  /** Training-sample indices of the minibatch, in the order used. */
+  indices: number[];
+  /** Its mean loss before the update (NaN when the run diverged). */
+  loss: number;
+}
+
+/**
+ * Page side: one worker, given the data once, that trains the page's current run. Create runs
+ * with createRun (each replaces the previous one); dispose() ends the worker.
+ */
+export class TrainingWorker {
+  private session: WorkerSession;
+  private run: WorkerRun | null = null;
+  private nextId = 1;
+  private readonly make: () => Worker;
+  private readonly init: TrainingWorkerInit;
+
+  constructor(make: () => Worker, init: TrainingWorkerInit) {
+    this.make = make;
+    this.init = init;
+    this.session = this.open();
+  }
+
+  private open(): WorkerSession {
+    return new WorkerSession(this.make, this.init, (message) => this.receive(message as FromWorker), {onCrash: (message) => this.run?.crashed(message)});
+  }
+
+  /** throws RangeError (from the network module) on a bad config, before anything is sent. */
+  createRun(networkConfig: NetworkConfig, trainingOptions: TrainingOptions, options: WorkerRunOptions = {}): WorkerRun {
+    new Network(networkConfig); // a bad config throws here and leaves the current run alone
+    this.run?.dispose();
+    const run = new WorkerRun(this, this.nextId++, networkConfig, trainingOptions, options);
+    this.run = run;
+    return run;
+  }
+
+  /** @internal */
+  send(message: ToWorker, transfer: Transferable[] = []): void {
+    this.session.post(message, transfer);
+  }
+
+  /** @internal A crashed worker is started again (with the data) for a run that resets. */
+  restart(): void {
+    if (!this.session.alive) this.session = this.open();
+  }
+
+  private receive(message: FromWorker): void {
+    if (message.type === "error") return this.run?.failed(message.message);
+    if (this.run && message.id === this.run.id) this.run.receive(message);
+  }
+
+  dispose(): void {
+    this.run?.dispose();
+    this.run = null;
+    this.session.dispose();
+  }
+}
+
+/**
+ * A run trained by a TrainingWorker, with LiveRun's interface: start, pause, step (here async,
+ * resolving with the minibatch used), reset, adopt, setSpeed, setMaxEpochs, subscribe, dispose,
+ * `state` (the latest the worker sent) and `network` (a mirror with the worker's weights).
+ */
+export class WorkerRun {
+  readonly networkConfig: NetworkConfig;
+  readonly trainingOptions: TrainingOptions;
+  /** A mirror of the worker's network: its weights are those of `state`. */
+  readonly network: Network;
+  state: RunState;
+  private readonly listeners = new Set<(state: RunState) => void>();
+  private readonly tickets = new Map<number, (info: StepInfo | null) => void>();
+  private nextTicket = 1;
+  private disposed = false;
+
+  /** @internal Use TrainingWorker.createRun. */
+  constructor(private readonly host: TrainingWorker, readonly id: number, networkConfig: NetworkConfig, trainingOptions: TrainingOptions, private readonly options: WorkerRunOptions) {
+    this.networkConfig = networkConfig;
+    this.trainingOptions = trainingOptions;
+    this.network = new Network(networkConfig); // validates the config here, with the module's messages
+    this.state = {status: "idle", message: "", steps: 0, samplesSeen: 0, epoch: 0, trainLoss: NaN, testLoss: NaN, testAccuracy: NaN, samplesPerSecond: NaN, parameters: this.network.parameterCount, fingerprint: fingerprint(this.network.layers), history: []};
+    host.send({type: "create", id, network: networkConfig, training: trainingOptions, options});
+  }
+
+  /** True while the worker trains (as of the latest state). */
+  get training(): boolean {
+    return this.state.status === "training";
+  }
+
+  /** Diverged or stopped by the diagnosis: nothing trains until reset(). */
+  get ended(): boolean {
+    return this.state.status === "diverged" || this.state.status === "stopped";
+  }
+
+  start(): void {
+    if (!this.disposed) this.host.send({type: "start", id: this.id});
+  }
+
+  pause(): void {
+    if (!this.disposed) this.host.send({type: "pause", id: this.id});
+  }
+
+  /** One minibatch update; resolves once `state` and `network` show it (null when nothing was done). */
+  step(): Promise<StepInfo | null> {
+    if (this.disposed) return Promise.resolve(null);
+    const ticket = this.nextTicket++;
+    return new Promise((resolve) => {
+      this.tickets.set(ticket, resolve);
+      this.host.send({type: "step", id: this.id, ticket});
+    });
+  }
+
+  reset(): void {
+    if (this.disposed) return;
+    this.host.restart();
+    if (this.state.message.startsWith("The training worker")) this.host.send({type: "create", id: this.id, network: this.networkConfig, training: this.trainingOptions, options: this.options});
+    else this.host.send({type: "reset", id: this.id});
+  }
+
+  /** Continues from `network` (e.g. a loaded file), as LiveRun.adopt. The mirror shows it at once. */
+  adopt(network: Network, {steps = 0, samplesSeen = 0}: {steps?: number; samplesSeen?: number} = {}): void {
+    if (this.disposed) return;
+    const want = this.networkConfig.layers.join("→"), got = network.config.layers.join("→");
+    if (want !== got) throw new RangeError(`invalid network: layers ${got}, this run has ${want}`);
+    unpackParameters(this.network, packParameters(network));
+    this.host.send({type: "adopt", id: this.id, text: JSON.stringify(toJSON(network)), steps, samplesSeen});
+  }
+
+  setSpeed(speed: number): void {
+    if (!(speed > 0)) throw new RangeError(`invalid speed: ${speed} (expected samples per second > 0)`);
+    if (!this.disposed) this.host.send({type: "speed", id: this.id, value: speed});
+  }
+
+  setMaxEpochs(epochs: number): void {
+    if (!(epochs > 0)) throw new RangeError(`invalid maxEpochs: ${epochs} (expected > 0)`);
+    if (!this.disposed) this.host.send({type: "epochs", id: this.id, value: epochs});
+  }
+
+  subscribe(listener: (state: RunState) => void): () => void {
+    this.listeners.add(listener);
+    listener(this.state);
+    return () => this.listeners.delete(listener);
+  }
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.host.send({type: "dispose", id: this.id});
+    this.listeners.clear();
+    for (const resolve of this.tickets.values()) resolve(null);
+    this.tickets.clear();
+  }
+
+  /** @internal */
+  receive(message: FromWorker): void {
+    if (this.disposed) return;
+    if (message.type === "state") {
+      unpackParameters(this.network, message.params);
+      this.state = message.state;
+      for (const listener of this.listeners) listener(this.state);
+    } else if (message.type === "stepped") {
+      this.tickets.get(message.ticket)?.({indices: message.indices, loss: message.loss});
+      this.tickets.delete(message.ticket);
+    }
+  }
+
+  /** @internal The worker reported an exception (a bad adopt, …): shown as the run's message. */
+  failed(message: string): void {
+    this.publish({...this.state, message: `The worker refused: ${message}`});
+  }
+
+  /** @internal */
+  crashed(message: string): void {
+    this.publish({...this.state, status: "diverged", message: `The training worker crashed (${message}); press Reset to start it again.`});
+    for (const resolve of this.tickets.values()) resolve(null);
+    this.tickets.clear();
+  }
+
+  private publish(state: RunState): void {
+    if (this.disposed) return;
+    this.state = state;
+    for (const listener of this.listeners) listener(this.state);
+  }
+}

@@ -1,0 +1,113 @@
+import {afterEach, describe, expect, it} from "vitest";
+import {MessageChannel as NodeChannel} from "node:worker_threads";
+import {fingerprint, Network, pixelSamples, source, Trainer, type NetworkConfig, type TrainingOptions} from "../../src/components/nn/index.js";
+import {serveSession, type SessionScope} from "../../src/components/runs/worker-pool.js";
+import {liveRunHost, packParameters, TrainingWorker, unpackParameters, type TrainingWorkerInit} from "../../src/components/runs/worker-run.js";
+import type {RunState} from "../../src/components/runs/live-run.js";
+
+/** 400 random "digits" of 64 pixels in 10 classes (class c brightens pixels 6c … 6c + 5). */
+function digits(n: number, seed: number) {
+  const random = source(seed);
+  const labels = Uint8Array.from({length: n}, (_, i) => i % 10);
+  const pixels = new Uint8Array(n * 64);
+  labels.forEach((c, i) => {
+    for (let p = 0; p < 64; p++) pixels[i * 64 + p] = Math.floor(random() * 60) + (p >= 6 * c && p < 6 * c + 6 ? 180 : 0);
+  });
+  return {pixels, labels, inputSize: 64};
+}
+const init: TrainingWorkerInit = {train: digits(400, 1), test: digits(100, 2)};
+const config: NetworkConfig = {layers: [64, 12, 10], activation: "relu", head: "softmax-cross-entropy", init: "he-normal", seed: 5};
+const training: TrainingOptions = {learningRate: 0.05, batchSize: 8, optimizer: "momentum", momentum: 0.9};
+
+/** A Web Worker made of a MessageChannel: the worker side is served in this process, like live-run-worker.ts. */
+const made: {terminate(): void}[] = [];
+function fakeWorker(): Worker {
+  const {port1, port2} = new NodeChannel();
+  serveSession(liveRunHost, port2 as unknown as SessionScope);
+  const worker = {
+    set onmessage(f: (e: {data: unknown}) => void) {
+      port1.on("message", (data) => f({data}));
+    },
+    onerror: null,
+    postMessage: (m: unknown, transfer?: Transferable[]) => port1.postMessage(m, transfer as never),
+    terminate() {
+      port1.close();
+      port2.close();
+    },
+  };
+  made.push(worker);
+  return worker as unknown as Worker;
+}
+afterEach(() => made.splice(0).forEach((w) => w.terminate()));
+
+const until = (run: {subscribe(f: (s: RunState) => void): () => void}, test: (s: RunState) => boolean) =>
+  new Promise<RunState>((resolve) => {
+    const off = run.subscribe((s) => {
+      if (test(s)) {
+        queueMicrotask(() => off());
+        resolve(s);
+      }
+    });
+  });
+
+describe("packParameters / unpackParameters", () => {
+  it("round-trip every weight and bias, and refuse a size mismatch", () => {
+    const a = new Network(config), b = new Network({...config, seed: 6});
+    unpackParameters(b, packParameters(a));
+    expect(fingerprint(b.layers)).toBe(fingerprint(a.layers));
+    expect(() => unpackParameters(b, new Float64Array(3))).toThrow(/3 values, the network has/);
+  });
+});
+
+describe("WorkerRun", () => {
+  it("trains in the worker to the same weights as a bare Trainer, and mirrors them on the page", async () => {
+    const host = new TrainingWorker(fakeWorker, init);
+    const run = host.createRun(config, training, {evalEvery: 100, maxEpochs: 1, notifyEveryMs: 0});
+    expect(run.state.status).toBe("idle");
+    run.start();
+    const done = await until(run, (s) => s.status === "paused" && s.samplesSeen >= 400);
+    const reference = new Network(config);
+    new Trainer(reference, pixelSamples(init.train.pixels, init.train.labels, 64), training).run(done.steps);
+    expect(done.fingerprint).toBe(fingerprint(reference.layers));
+    expect(fingerprint(run.network.layers)).toBe(done.fingerprint);
+    expect(done.history.length).toBeGreaterThan(2);
+    host.dispose();
+  });
+
+  it("steps one minibatch and reports it; reset returns to the seed's weights", async () => {
+    const host = new TrainingWorker(fakeWorker, init);
+    const run = host.createRun(config, training, {notifyEveryMs: 0});
+    await until(run, (s) => s.history.length === 1);
+    const first = run.state.fingerprint;
+    const info = await run.step();
+    expect(info!.indices).toHaveLength(8);
+    expect(new Set(info!.indices).size).toBe(8);
+    expect(Number.isFinite(info!.loss)).toBe(true);
+    expect(run.state.steps).toBe(1);
+    expect(run.state.fingerprint).not.toBe(first);
+    run.reset();
+    const back = await until(run, (s) => s.steps === 0);
+    expect(back.fingerprint).toBe(first);
+    host.dispose();
+  });
+
+  it("stops with the dead-layer diagnosis when a hidden layer is silent, as the main-thread run does", async () => {
+    const host = new TrainingWorker(fakeWorker, init);
+    const run = host.createRun({...config, init: "zeros"}, training, {diagnose: "dead-layer", notifyEveryMs: 0});
+    const s = await until(run, (x) => x.status === "stopped");
+    expect(s.message).toMatch(/H1 is 0 on every test digit/);
+    host.dispose();
+  });
+
+  it("ignores a replaced run's messages and refuses a bad config before sending it", async () => {
+    const host = new TrainingWorker(fakeWorker, init);
+    const old = host.createRun(config, training, {notifyEveryMs: 0});
+    const seen: RunState[] = [];
+    old.subscribe((s) => seen.push(s));
+    const next = host.createRun({...config, seed: 9}, training, {notifyEveryMs: 0});
+    await until(next, (s) => s.history.length === 1);
+    expect(seen).toHaveLength(1); // only the initial, local state
+    expect(() => host.createRun({...config, layers: [64, 0, 10]}, training)).toThrow(/layer size/);
+    host.dispose();
+  });
+});
