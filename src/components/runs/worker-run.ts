@@ -14,7 +14,7 @@
  * replaced run are ignored. Every state message carries all weights and biases (one transferred
  * Float64Array), so `run.network` and `run.state` always describe the same update.
  */
-import {fingerprint, fromJSON, Network, pixelSamples, toJSON, type NetworkConfig, type TrainingOptions} from "../nn/index.js";
+import {deadUnits, evaluate, fingerprint, fromJSON, Network, pixelSamples, toJSON, type NetworkConfig, type TrainingOptions} from "../nn/index.js";
 import {LiveRun, type LiveRunOptions, type RunState} from "./live-run.js";
 import {deadLayerMessage} from "./explorer.js";
 import {WorkerSession} from "./worker-pool.js";
@@ -34,6 +34,23 @@ export interface TrainingWorkerInit {
 export interface WorkerRunOptions extends Pick<LiveRunOptions, "evalEvery" | "sliceMs" | "speed" | "maxEpochs" | "notifyEveryMs" | "maxHistory"> {
   /** "dead-layer": stop when every unit of a hidden layer is 0 on every test digit (deadLayerMessage). */
   diagnose?: "dead-layer" | null;
+  /**
+   * With every state, also send the test set's confusion matrix, predictions and dead units
+   * (computed in the worker, so the page's main thread need not). Default false.
+   */
+  details?: boolean;
+}
+
+/** Test-set details sent with a state when `details` is on (see WorkerRunOptions). */
+export interface RunDetails {
+  /** Uint32Array of classes × classes: row = true class, column = guess. */
+  confusion: Uint32Array;
+  /** The guess for every test sample. */
+  predictions: Uint8Array;
+  /** Per hidden layer, 1 = dead (0 on every test sample). */
+  dead: Uint8Array[];
+  deadTotal: number;
+  hiddenUnits: number;
 }
 
 type ToWorker =
@@ -43,7 +60,7 @@ type ToWorker =
   | {type: "speed" | "epochs"; id: number; value: number}
   | {type: "adopt"; id: number; text: string; steps: number; samplesSeen: number};
 type FromWorker =
-  | {type: "state"; id: number; state: RunState; params: Float64Array}
+  | {type: "state"; id: number; state: RunState; params: Float64Array; details: RunDetails | null}
   | {type: "stepped"; id: number; ticket: number; indices: number[]; loss: number}
   | {type: "error"; id?: number; message: string};
 
@@ -97,12 +114,18 @@ export function liveRunHost(init: TrainingWorkerInit, post: (message: FromWorker
       run?.dispose();
       current = m.id;
       const id = m.id;
-      const {diagnose, ...options} = m.options;
+      const {diagnose, details: withDetails, ...options} = m.options;
       const created = new LiveRun(m.network, m.training, train, test, {...options, schedule, diagnose: diagnose === "dead-layer" ? (network) => deadLayerMessage(network, test) : undefined});
       run = created;
       created.subscribe((state) => {
         const params = packParameters(created.network);
-        post({type: "state", id, state, params}, [params.buffer]);
+        let details: RunDetails | null = null;
+        if (withDetails) {
+          const {confusion, predictions} = evaluate(created.network, test);
+          const {dead, total, units} = deadUnits(created.network, test);
+          details = {confusion: Uint32Array.from(confusion), predictions: Uint8Array.from(predictions), dead, deadTotal: total, hiddenUnits: units};
+        }
+        post({type: "state", id, state, params, details}, [params.buffer]);
       });
       return;
     }
@@ -207,6 +230,8 @@ export class WorkerRun {
   /** A mirror of the worker's network: its weights are those of `state`. */
   readonly network: Network;
   state: RunState;
+  /** The test-set details of `state` (when the run was created with `details`), else null. */
+  details: RunDetails | null = null;
   private readonly listeners = new Set<(state: RunState) => void>();
   private readonly tickets = new Map<number, (info: StepInfo | null) => void>();
   private nextTicket = 1;
@@ -296,6 +321,7 @@ export class WorkerRun {
     if (message.type === "state") {
       unpackParameters(this.network, message.params);
       this.state = message.state;
+      this.details = message.details;
       for (const listener of this.listeners) listener(this.state);
     } else if (message.type === "stepped") {
       this.tickets.get(message.ticket)?.({indices: message.indices, loss: message.loss});

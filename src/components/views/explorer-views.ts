@@ -274,13 +274,26 @@ export function probabilityBars(probabilities: ArrayLike<number> | null, {width 
   })}<div class="guess" data-metric="guess">Guess: <strong>${best.digit}</strong> (p = ${best.p.toFixed(3)})${label == null ? "" : `; the answer is ${label}`}</div></div>`;
 }
 
-/** Per layer, a histogram of the weights now (bars) over the initial weights (a line). */
-export function weightHistograms(now: readonly Layer[], initial: readonly Layer[], {width = 640}: {width?: number} = {}): Element {
+/** Counts of `values` in `bins` equal bins over [lo, hi] (values outside go to the end bins). */
+export function binCounts(values: ArrayLike<number>, lo: number, hi: number, bins: number): Uint32Array {
+  const counts = new Uint32Array(bins);
+  const scale = bins / (hi - lo);
+  for (let i = 0; i < values.length; i++) {
+    const k = Math.floor((values[i] - lo) * scale);
+    counts[k < 0 ? 0 : k >= bins ? bins - 1 : k]++;
+  }
+  return counts;
+}
+
+/** Per layer, a histogram of the weights now (bars) over the initial weights (a dashed step line). */
+export function weightHistograms(now: readonly Layer[], initial: readonly {weights: Float64Array}[], {width = 640, bins = 40}: {width?: number; bins?: number} = {}): Element {
   const p = palette();
   const panels = now.map((layer, l) => {
     const init = initial[l].weights;
     const m = maxAbs([layer.weights, init], 1e-6);
-    const thresholds = Array.from({length: 41}, (_, k) => -m + (2 * m * k) / 40);
+    const step = (2 * m) / bins;
+    const rows = (values: Float64Array) => Array.from(binCounts(values, -m, m, bins), (count, k) => ({x1: -m + k * step, x2: -m + (k + 1) * step, count}));
+    const nowRows = rows(layer.weights), initRows = rows(init);
     return Plot.plot({
       width: Math.max(180, Math.floor(width / now.length) - 8),
       height: 150,
@@ -288,8 +301,8 @@ export function weightHistograms(now: readonly Layer[], initial: readonly Layer[
       x: {label: `w, layer ${l + 1} (${layer.fanIn}→${layer.fanOut})`, domain: [-m, m], ticks: 4, tickFormat: "~g"},
       y: {label: "weights", grid: true},
       marks: [
-        Plot.rectY(layer.weights, {...Plot.binX({y: "count"}, {x: (d: number) => d, thresholds}), fill: p.weightNegative, fillOpacity: 0.55}),
-        Plot.lineY(init, {...Plot.binX({y: "count"}, {x: (d: number) => d, thresholds}), curve: "step", stroke: "currentColor", strokeDasharray: "3,2"}),
+        Plot.rectY(nowRows, {x1: "x1", x2: "x2", y: "count", fill: p.weightNegative, fillOpacity: 0.55, inset: 0.5}),
+        Plot.lineY([...initRows, {...initRows[bins - 1], x1: m}], {x: "x1", y: "count", curve: "step-after", stroke: "currentColor", strokeDasharray: "3,2"}),
         Plot.ruleY([0]),
       ],
     }) as Element;
@@ -339,7 +352,10 @@ export function confusionMatrix(confusion: ArrayLike<number>, {width = 420, sele
 
 /** Accuracy of each class over training, as ten small line charts in one figure. */
 export function classSparklines(history: {samples: number; accuracy: number[]}[], {width = 640}: {width?: number} = {}): Element {
-  const rows = history.flatMap((h) => h.accuracy.map((a, c) => ({samples: h.samples, digit: c, accuracy: 100 * a})));
+  // At most about 120 points per class: a long run's line keeps its shape and costs the same to draw.
+  const every = Math.max(1, Math.ceil(history.length / 120));
+  const kept = history.filter((_, k) => k % every === 0 || k === history.length - 1);
+  const rows = kept.flatMap((h) => h.accuracy.map((a, c) => ({samples: h.samples, digit: c, accuracy: 100 * a})));
   const p = palette();
   return Plot.plot({
     width,

@@ -106,6 +106,7 @@ export function networkDiagram({layers, activations, z, labels = {}, inputGrid, 
   let data = {layers, activations, z, highlight, activationDomain};
   const wireEls = Array.from(root.querySelectorAll<SVGLineElement>("line.wire"));
   const unitEls = Array.from(root.querySelectorAll<SVGGElement>("g.unit"));
+  const wireKeys = new Int32Array(wireEls.length).fill(-1);
   const wireText = (l: number, j: number, i: number) => {
     const w = data.layers[l].weights[j * data.layers[l].fanIn + i];
     return `w = ${fmt(w)} (layer ${l + 1}: ${labels[l]?.[i] ?? `unit ${i}`} → ${labels[l + 1]?.[j] ?? `unit ${j}`})${wireHint ? `; ${wireHint}` : ""}`;
@@ -134,8 +135,12 @@ export function networkDiagram({layers, activations, z, labels = {}, inputGrid, 
     let n = 0;
     for (const layer of data.layers) {
       for (let k = 0; k < layer.weights.length; k++) {
-        const el = wireEls[n++], w = layer.weights[k], t = Math.min(1, Math.abs(w) / m);
+        const el = wireEls[n], w = layer.weights[k], t = Math.min(1, Math.abs(w) / m);
         if (!el) return;
+        // Only wires whose shade or width bucket changed are touched (each change costs a style recalculation).
+        const key = Math.round((w / m + 1) * 127.5) * 64 + Math.round(t * 63);
+        if (wireKeys[n++] === key) continue;
+        wireKeys[n - 1] = key;
         el.setAttribute("stroke", wc(w));
         el.setAttribute("stroke-width", (0.4 + 3 * t).toFixed(2));
         el.setAttribute("stroke-opacity", (0.25 + 0.75 * t).toFixed(2));
