@@ -317,7 +317,9 @@ export function weightHistograms(now: readonly Layer[], initial: readonly {weigh
 export function confusionMatrix(confusion: ArrayLike<number>, {width = 420, selected}: {width?: number; selected?: {actual: number; guess: number} | null} = {}): Element {
   const p = palette();
   const data = Array.from({length: 100}, (_, k) => ({actual: Math.floor(k / 10), guess: k % 10, count: confusion[k]}));
-  const offMax = Math.max(1, ...data.filter((d) => d.actual !== d.guess).map((d) => d.count));
+  const off = data.filter((d) => d.actual !== d.guess), diagonal = data.filter((d) => d.actual === d.guess);
+  const offMax = Math.max(1, ...off.map((d) => d.count));
+  const isSelected = (d: {actual: number; guess: number}) => !!selected && d.actual === selected.actual && d.guess === selected.guess;
   const chart = Plot.plot({
     width,
     height: width,
@@ -327,24 +329,29 @@ export function confusionMatrix(confusion: ArrayLike<number>, {width = 420, sele
     y: {label: "true class", type: "band", domain: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9]},
     color: {type: "sqrt", domain: [0, offMax], range: [p.background, p.wrong], clamp: true},
     marks: [
-      Plot.cell(data, {x: "guess", y: "actual", fill: (d) => (d.actual === d.guess ? p.background : d.count), stroke: (d) => (d.actual === d.guess ? p.correct : "var(--theme-foreground-faint)"), strokeWidth: (d) => (selected && d.actual === selected.actual && d.guess === selected.guess ? 3 : 1), inset: 0.5}),
-      Plot.text(data, {x: "guess", y: "actual", text: (d) => (d.count ? String(d.count) : ""), fill: "currentColor", fontSize: 10}),
+      // Off-diagonal cells (mistakes) shaded by count; diagonal cells (right answers) framed.
+      Plot.cell(off, {x: "guess", y: "actual", fill: "count", stroke: (d) => (isSelected(d) ? "currentColor" : "var(--theme-foreground-faint)"), strokeWidth: (d) => (isSelected(d) ? 3 : 1), inset: 0.5}),
+      Plot.cell(diagonal, {x: "guess", y: "actual", fill: p.background, stroke: p.correct, strokeWidth: (d) => (isSelected(d) ? 3 : 1.5), inset: 0.5}),
+      Plot.text(data, {x: "guess", y: "actual", text: (d) => (d.count ? String(d.count) : ""), fill: "currentColor", fontSize: 10, pointerEvents: "none"}),
     ],
   }) as SVGSVGElement;
-  // Make each cell reachable: Plot binds each rect to its datum's index.
-  chart.querySelectorAll<SVGRectElement>("g[aria-label=cell] rect").forEach((rect) => {
-    const d = data[(rect as unknown as {__data__: number}).__data__];
-    if (!d) return;
-    rect.setAttribute("tabindex", "0");
-    rect.setAttribute("role", "button");
-    rect.setAttribute("aria-label", `true ${d.actual}, guessed ${d.guess}: ${d.count} digit${d.count === 1 ? "" : "s"}`);
-    rect.dataset.actual = String(d.actual);
-    rect.dataset.guess = String(d.guess);
-    rect.style.cursor = "pointer";
-    const pick = () => chart.dispatchEvent(new CustomEvent("cellpick", {detail: {actual: d.actual, guess: d.guess}, bubbles: true}));
-    rect.addEventListener("click", pick);
-    rect.addEventListener("keydown", (e) => {
-      if (e.key === "Enter" || e.key === " ") (pick(), e.preventDefault());
+  // Make each cell reachable: Plot binds each rect to its datum's index in its mark's data.
+  chart.querySelectorAll<SVGGElement>("g[aria-label=cell]").forEach((group, g) => {
+    const rows = g === 0 ? off : diagonal;
+    group.querySelectorAll<SVGRectElement>("rect").forEach((rect) => {
+      const d = rows[(rect as unknown as {__data__: number}).__data__];
+      if (!d) return;
+      rect.setAttribute("tabindex", "0");
+      rect.setAttribute("role", "button");
+      rect.setAttribute("aria-label", `true ${d.actual}, guessed ${d.guess}: ${d.count} digit${d.count === 1 ? "" : "s"}`);
+      rect.dataset.actual = String(d.actual);
+      rect.dataset.guess = String(d.guess);
+      rect.style.cursor = "pointer";
+      const pick = () => chart.dispatchEvent(new CustomEvent("cellpick", {detail: {actual: d.actual, guess: d.guess}, bubbles: true}));
+      rect.addEventListener("click", pick);
+      rect.addEventListener("keydown", (e) => {
+        if (e.key === "Enter" || e.key === " ") (pick(), e.preventDefault());
+      });
     });
   });
   return chart;
