@@ -81,11 +81,14 @@ export function unitTiles({units, side = 28, size = 62}: {units: number; side?: 
     const mark = html`<span class="tile-dead" hidden>dead</span>`;
     const glow = html`<span class="tile-glow" aria-hidden="true"></span>`;
     const button = html`<button type="button" class="tile" data-unit=${j} aria-label=${`H1 unit ${j}`}>${canvas}<span class="tile-label">${j}</span>${glow}${mark}</button>` as HTMLButtonElement;
-    button.addEventListener("mouseenter", () => show(j));
+    button.addEventListener("mouseenter", () => ((hovering = true), show(j)));
+    button.addEventListener("mouseleave", () => (hovering = false));
     button.addEventListener("focus", () => show(j));
     button.addEventListener("click", () => ((pinned = true), show(j)));
     return {canvas, mark, glow, button};
   });
+  // Hover is tracked by events: asking the DOM (":hover") would force a style recalculation per redraw.
+  let hovering = false;
   const detailCanvas = pixelCanvas(side, 168, "positive pixel × weight terms of the focused unit");
   const templateCanvas = pixelCanvas(side, 168, "weights of the focused unit");
   const caption = html`<div class="tile-caption" data-metric="unit-detail"></div>`;
@@ -139,7 +142,7 @@ export function unitTiles({units, side = 28, size = 62}: {units: number; side?: 
     /** Redraws every tile and the detail for `next`; `focus` picks the detail's unit unless the reader pinned one. */
     update(next: TileState, {focus}: {focus?: number} = {}): void {
       state = next;
-      if (focus !== undefined && !pinned && !root.matches(":hover") && !root.contains(document.activeElement)) focused = focus;
+      if (focus !== undefined && !pinned && !hovering && !root.contains(document.activeElement)) focused = focus;
       const p = palette();
       const table = weightTable(p);
       const scale = maxAbs([next.layer.weights], 1e-6);
@@ -166,10 +169,12 @@ export function relianceView({units, width = 640}: {units: number; width?: numbe
   let last: {layer: Layer; a1: ArrayLike<number>; z2: ArrayLike<number>; a2: ArrayLike<number>} | null = null;
   const buttons = Array.from({length: units}, (_, j) => {
     const b = html`<button type="button" class="h2-unit" data-unit=${j} aria-label=${`H2 unit ${j}`}>${j}</button>` as HTMLButtonElement;
-    b.addEventListener("mouseenter", () => show(j));
+    b.addEventListener("mouseenter", () => ((hovering = true), show(j)));
+    b.addEventListener("mouseleave", () => (hovering = false));
     b.addEventListener("focus", () => show(j));
     return b;
   });
+  let hovering = false;
   const chart = html`<div class="reliance-chart"></div>`;
   const root = html`<div class="reliance"><div class="h2-units" role="group" aria-label="H2 units: focus one to see which H1 units it relies on">${buttons}</div>${chart}</div>` as HTMLElement;
   function show(j: number) {
@@ -205,7 +210,7 @@ export function relianceView({units, width = 640}: {units: number; width?: numbe
     node: root,
     update(next: {layer: Layer; a1: ArrayLike<number>; z2: ArrayLike<number>; a2: ArrayLike<number>}, {focus}: {focus?: number} = {}) {
       last = next;
-      if (focus !== undefined && !root.contains(document.activeElement) && !root.matches(":hover")) focused = focus;
+      if (focus !== undefined && !root.contains(document.activeElement) && !hovering) focused = focus;
       draw();
     },
   };
@@ -370,7 +375,7 @@ export function classSparklines(history: {samples: number; accuracy: number[]}[]
     marginLeft: 36,
     marginBottom: 30,
     fx: {label: null, tickFormat: (c: number) => `digit ${c}`},
-    x: {label: "samples seen", ticks: 2, tickFormat: "~s"},
+    x: {label: "samples seen", ticks: 2, tickFormat: (d: number) => (d === 0 ? "0" : `${d / 1000}k`)},
     y: {label: "accuracy (%)", domain: [0, 100], ticks: 3, grid: true},
     marks: [Plot.frame({stroke: "var(--theme-foreground-faint)"}), Plot.lineY(rows, {fx: "digit", x: "samples", y: "accuracy", stroke: p.series[0], strokeWidth: 1.5, tip: true})],
   }) as Element;
