@@ -304,7 +304,7 @@ export function weightHistograms(now: readonly Layer[], initial: readonly {weigh
       height: 150,
       marginLeft: 44,
       x: {label: `w, layer ${l + 1} (${layer.fanIn}→${layer.fanOut})`, domain: [-m, m], ticks: 4, tickFormat: "~g"},
-      y: {label: "weights", grid: true},
+      y: {label: "number of weights", grid: true},
       marks: [
         Plot.rectY(nowRows, {x1: "x1", x2: "x2", y: "count", fill: p.weightNegative, fillOpacity: 0.55, inset: 0.5}),
         Plot.lineY([...initRows, {...initRows[bins - 1], x1: m}], {x: "x1", y: "count", curve: "step-after", stroke: "currentColor", strokeDasharray: "3,2"}),
@@ -396,7 +396,7 @@ export function initHistograms(panels: {name: string; weights: Float64Array; std
       height: 150,
       marginLeft: 44,
       x: {label: "initial w", domain: [-m, m], ticks: 4, tickFormat: "~g"},
-      y: {label: "weights", grid: true},
+      y: {label: "number of weights", grid: true},
       marks: [
         Plot.rectY(weights, {...Plot.binX({y: "count"}, {x: (d: number) => d, thresholds: 40}), fill: p.weightPositive, fillOpacity: 0.6}),
         Plot.ruleX([-std, std], {stroke: "currentColor", strokeDasharray: "3,2"}),
