@@ -156,7 +156,9 @@ export function network3d(sizes: number[], {width, height}: {width: number; heig
   scene.add(sun);
 
   // Balls.
-  const ball = new THREE.SphereGeometry(1, 12, 8);
+  // 10 × 6 segments: round enough at these sizes, and under software WebGL (SwiftShader) the balls
+  // cost about a third less to draw than at 12 × 8 (measured: 18.9 → 22.6 fps with every wire drawn).
+  const ball = new THREE.SphereGeometry(1, 10, 6);
   const material = new THREE.MeshLambertMaterial();
   const balls = new THREE.InstancedMesh(ball, material, total);
   balls.instanceColor = new THREE.InstancedBufferAttribute(new Float32Array(total * 3), 3);
