@@ -60,8 +60,32 @@ export function resolveColor(value: string, fallback: string): string {
   return `#${[r, g, b].map((v) => v.toString(16).padStart(2, "0")).join("")}`;
 }
 
-/** The current palette, read from the CSS variables of `element` (default: the document root). */
+let cached: {palette: Palette; at: number} | null = null;
+let watching = false;
+
+/**
+ * The current palette, read from the CSS variables of `element` (default: the document root).
+ * The root's palette is cached for a second and dropped at once when the colour scheme changes:
+ * reading computed styles forces the browser to recalculate every pending style change, which is
+ * costly when views redraw many times a second.
+ */
 export function palette(element: Element = document.documentElement): Palette {
+  const root = element === document.documentElement;
+  if (root) {
+    if (!watching && typeof matchMedia === "function") {
+      watching = true;
+      matchMedia("(prefers-color-scheme: dark)").addEventListener("change", () => (cached = null));
+    }
+    const now = performance.now();
+    if (cached && now - cached.at < 1000) return cached.palette;
+    const fresh = readPalette(element);
+    cached = {palette: fresh, at: now};
+    return fresh;
+  }
+  return readPalette(element);
+}
+
+function readPalette(element: Element): Palette {
   const style = getComputedStyle(element);
   const read = (name: string, fallback: string) => resolveColor(style.getPropertyValue(name).trim(), fallback);
   return {
