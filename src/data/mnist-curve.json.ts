@@ -1,17 +1,13 @@
 // Data loader: the learning curve of the MNIST page's default run, trained in Node at build time
 // with the same module, subsets and seed as the page (one epoch, test accuracy every 1,000
 // samples). The front page draws it, so a reader sees what the page will show before pressing Train.
-import {evaluate, fingerprint, Network, pixelSamples, Trainer} from "../components/nn/index.js";
-import {readMnist} from "../components/datasets/mnist-node.js";
-import {selectSubset} from "../components/datasets/subsets.js";
+import {evaluate, fingerprint, Network, Trainer} from "../components/nn/index.js";
+import {pageSamples} from "../components/runs/sweep-node.js";
 import {defaults} from "../components/runs/params.js";
 import {mnistRun, mnistSchema} from "../components/runs/mnist.js";
 
 try {
-  const trainSet = selectSubset("train", readMnist("train"));
-  const testSet = selectSubset("test", readMnist("test"));
-  const train = pixelSamples(trainSet.pixels, trainSet.labels, 784);
-  const test = pixelSamples(testSet.pixels, testSet.labels, 784);
+  const {train, test} = pageSamples();
   const values = defaults(mnistSchema);
   const {network: config, training} = mnistRun(values);
   const network = new Network(config);

@@ -4,18 +4,14 @@
 // page's 30,000-digit subset with the same module the page and the CLI use; the test loss and
 // accuracy on the 1,000 test digits are taken every 1,000 samples. A run that diverges or whose
 // whole hidden layer dies is recorded with where and why.
-import {deadUnits, evaluate, Network, pixelSamples, Trainer} from "../components/nn/index.js";
-import {readMnist} from "../components/datasets/mnist-node.js";
-import {selectSubset} from "../components/datasets/subsets.js";
+import {deadUnits, evaluate, Network, Trainer} from "../components/nn/index.js";
+import {pageSamples} from "../components/runs/sweep-node.js";
 import {defaults} from "../components/runs/params.js";
 import {mnistRun, mnistSchema} from "../components/runs/mnist.js";
 import {deadLayerMessage} from "../components/runs/explorer.js";
 
 try {
-  const trainSet = selectSubset("train", readMnist("train"));
-  const testSet = selectSubset("test", readMnist("test"));
-  const train = pixelSamples(trainSet.pixels, trainSet.labels, 784);
-  const test = pixelSamples(testSet.pixels, testSet.labels, 784);
+  const {train, test} = pageSamples();
   const values = defaults(mnistSchema);
   const every = 1000;
   const runs = [

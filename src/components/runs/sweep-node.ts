@@ -2,6 +2,7 @@
  * Node only (data loader, CLI, worker threads, tests): a sweep's data from MNIST's IDX files,
  * selected exactly as the MNIST page's subsets are (src/components/datasets/subsets.ts).
  */
+import {pixelSamples, type Samples} from "../nn/index.js";
 import {readMnist} from "../datasets/mnist-node.js";
 import {selectSubset} from "../datasets/subsets.js";
 import {expandGrid, runSweepRun, SWEEP_FORMAT, SWEEP_VERSION, type SweepFile, type SweepGrid} from "./sweep.js";
@@ -13,6 +14,12 @@ let cached: {train: ImageSet; test: ImageSet} | null = null;
 export function pageSubsets(): {train: ImageSet; test: ImageSet} {
   cached ??= {train: selectSubset("train", readMnist("train")), test: selectSubset("test", readMnist("test"))};
   return cached;
+}
+
+/** The page's subsets as the network module's Samples (pixels / 255), for data loaders. */
+export function pageSamples(): {train: Samples; test: Samples} {
+  const {train, test} = pageSubsets();
+  return {train: pixelSamples(train.pixels, train.labels, 784), test: pixelSamples(test.pixels, test.labels, 784)};
 }
 
 /**
