@@ -41,6 +41,9 @@ function pixelCanvas(side: number, cssSize: number, label: string): HTMLCanvasEl
   return canvas;
 }
 
+/** Axis ticks in thousands: 0, 10k, 20k … */
+const thousands = (d: number) => (d === 0 ? "0" : `${d / 1000}k`);
+
 const fmt = (x: number) => (!Number.isFinite(x) ? String(x) : Math.abs(x) >= 1e-3 || x === 0 ? x.toFixed(4) : x.toExponential(3));
 
 /** Paints a digit (values 0–1, side × side) as ink on the page's paper. */
@@ -375,7 +378,7 @@ export function classSparklines(history: {samples: number; accuracy: number[]}[]
     marginLeft: 36,
     marginBottom: 30,
     fx: {label: null, tickFormat: (c: number) => `digit ${c}`},
-    x: {label: "samples seen", ticks: 2, tickFormat: (d: number) => (d === 0 ? "0" : `${d / 1000}k`)},
+    x: {label: "samples seen", ticks: 2, tickFormat: thousands},
     y: {label: "accuracy (%)", domain: [0, 100], ticks: 3, grid: true},
     marks: [Plot.frame({stroke: "var(--theme-foreground-faint)"}), Plot.lineY(rows, {fx: "digit", x: "samples", y: "accuracy", stroke: p.series[0], strokeWidth: 1.5, tip: true})],
   }) as Element;
@@ -440,7 +443,7 @@ export function etaCurves(runs: {role: string; lr: number; outcome: string; poin
     width: half,
     height: 220,
     marginLeft: 44,
-    x: {label: "training samples seen", tickFormat: "~s"},
+    x: {label: "training samples seen", tickFormat: thousands},
     y: {label: "test accuracy (%)", domain: [0, 100], grid: true},
     color,
     marks: [Plot.lineY(rows, {x: "samples", y: "accuracy", stroke: "run", tip: true}), Plot.dot(ends, {x: "samples", y: (d) => 100 * d.testAccuracy, symbol: "times", stroke: p.wrong, r: 6})],
@@ -448,7 +451,7 @@ export function etaCurves(runs: {role: string; lr: number; outcome: string; poin
     width: half,
     height: 220,
     marginLeft: 44,
-    x: {label: "training samples seen", tickFormat: "~s"},
+    x: {label: "training samples seen", tickFormat: thousands},
     y: {label: "test loss (cross-entropy)", grid: true, domain: [0, 2.5], clamp: true},
     color: {...color, legend: false},
     marks: [Plot.lineY(rows, {x: "samples", y: "loss", stroke: "run", tip: true}), Plot.dot(ends, {x: "samples", y: (d) => Math.min(2.5, d.testLoss), symbol: "times", stroke: p.wrong, r: 6})],
