@@ -110,3 +110,31 @@ describe("gradientCheck", () => {
     expect(() => gradientCheck(network, {count: 0, inputSize: 5, labels: [], input() {}})).toThrow(/empty/);
   });
 });
+
+describe("gradientCheck on a trained network (the neuron lab's ∇-check badge, floor 1e-6)", async () => {
+  const {labSet} = await import("../../src/components/datasets/lab-node.js");
+  const {labRun, labSchema} = await import("../../src/components/runs/lab.js");
+  const {defaults} = await import("../../src/components/runs/params.js");
+  const {pixelSamples, Trainer} = await import("../../src/components/nn/index.js");
+  const set = labSet("procedural", "train");
+  const train = pixelSamples(set.pixels, set.labels, 256);
+  const {network: config, training} = labRun(defaults(labSchema));
+  const network = new Network(config);
+  new Trainer(network, train, training).run(3000);
+  const idx = Array.from({length: 8}, (_, i) => (i * 733 + 80) % train.count);
+  const batch = {count: 8, inputSize: 256, labels: idx.map((i) => train.labels[i]), input: (i: number, out: Float64Array) => train.input(idx[i], out)};
+
+  it("with a 1e-8 floor, rounding noise on tiny gradients comes near the badge's 1e-4 threshold, and grows with a smaller ε (noise, not a bug)", () => {
+    const noisy = worst(gradientCheck(network.clone(), batch, {maxPerLayer: 48}));
+    expect(noisy).toBeGreaterThan(5e-5);
+    // Rounding noise grows as ε shrinks (≈ ulp(L)/ε); a real error would not.
+    expect(worst(gradientCheck(network.clone(), batch, {maxPerLayer: 48, epsilon: 1e-6}))).toBeGreaterThan(noisy);
+  });
+
+  it("with the badge's 1e-6 floor it passes well under 1e-4, and still catches a 1 % error in f'", () => {
+    expect(worst(gradientCheck(network.clone(), batch, {maxPerLayer: 48, floor: 1e-6}))).toBeLessThan(1e-5);
+    const wrong = network.clone();
+    Object.defineProperty(wrong, "activation", {value: {...activation("relu"), df: (z: number) => (z > 0 ? 1.01 : 0)}});
+    expect(worst(gradientCheck(wrong, batch, {maxPerLayer: 48, floor: 1e-6}))).toBeGreaterThan(1e-3);
+  });
+});

@@ -111,3 +111,13 @@ describe("WorkerRun", () => {
     host.dispose();
   });
 });
+
+describe("WorkerRun controls", () => {
+  it("refuses a speed or epoch budget that is not > 0 with LiveRun's messages", () => {
+    const host = new TrainingWorker(fakeWorker, init);
+    const run = host.createRun(config, training);
+    expect(() => run.setSpeed(0)).toThrow(/invalid speed: 0 \(expected samples per second > 0\)/);
+    expect(() => run.setMaxEpochs(-1)).toThrow(/invalid maxEpochs: -1/);
+    host.dispose();
+  });
+});

@@ -88,6 +88,18 @@ export function decimateHistory<T>(history: T[], max: number): T[] {
 
 const now = () => performance.now();
 
+/** A target speed in samples per second (Infinity: as fast as it goes). throws RangeError unless > 0. */
+export function checkSpeed(speed: number): number {
+  if (!(speed > 0)) throw new RangeError(`invalid speed: ${speed} (expected samples per second > 0)`);
+  return speed;
+}
+
+/** Epochs one start trains before pausing. throws RangeError unless > 0. */
+export function checkMaxEpochs(epochs: number): number {
+  if (!(epochs > 0)) throw new RangeError(`invalid maxEpochs: ${epochs} (expected > 0)`);
+  return epochs;
+}
+
 export class LiveRun {
   readonly networkConfig: NetworkConfig;
   readonly trainingOptions: TrainingOptions;
@@ -123,7 +135,7 @@ export class LiveRun {
     const {evalEvery = 500, sliceMs = 12, speed = Infinity, maxEpochs = Infinity, notifyEveryMs = 100, maxHistory = 1000} = options;
     if (!(Number.isInteger(maxHistory) && maxHistory >= 16)) throw new RangeError(`invalid maxHistory: ${maxHistory} (expected an integer ≥ 16)`);
     if (!(Number.isInteger(evalEvery) && evalEvery >= 1)) throw new RangeError(`invalid evalEvery: ${evalEvery}`);
-    if (!(speed > 0)) throw new RangeError(`invalid speed: ${speed} (expected samples per second > 0)`);
+    checkSpeed(speed);
     this.options = {evalEvery, sliceMs, speed, maxEpochs, notifyEveryMs, maxHistory, schedule: options.schedule ?? ((callback) => setTimeout(callback, 0)), diagnose: options.diagnose};
     this.reset();
   }
@@ -221,7 +233,7 @@ export class LiveRun {
 
   /** Changes the target speed (samples per second, Infinity for full speed) without touching the run. */
   setSpeed(speed: number): void {
-    if (!(speed > 0)) throw new RangeError(`invalid speed: ${speed} (expected samples per second > 0)`);
+    checkSpeed(speed);
     this.options.speed = speed;
     this.clockStart = now();
     this.clockSamples = this.trainer.samplesSeen;
@@ -229,7 +241,7 @@ export class LiveRun {
 
   /** Changes how many epochs one start trains before pausing by itself (applies to the current start too). */
   setMaxEpochs(epochs: number): void {
-    if (!(epochs > 0)) throw new RangeError(`invalid maxEpochs: ${epochs} (expected > 0)`);
+    checkMaxEpochs(epochs);
     this.options.maxEpochs = epochs;
     this.stopAt = this.startedAt + epochs * this.train.count;
   }

@@ -15,7 +15,7 @@
  * Float64Array), so `run.network` and `run.state` always describe the same update.
  */
 import {deadUnits, evaluate, fingerprint, fromJSON, Network, pixelSamples, toJSON, type NetworkConfig, type TrainingOptions} from "../nn/index.js";
-import {LiveRun, type LiveRunOptions, type RunState} from "./live-run.js";
+import {checkMaxEpochs, checkSpeed, LiveRun, type LiveRunOptions, type RunState} from "./live-run.js";
 import {deadLayerMessage} from "./explorer.js";
 import {WorkerSession} from "./worker-pool.js";
 
@@ -282,12 +282,12 @@ export class WorkerRun {
   }
 
   setSpeed(speed: number): void {
-    if (!(speed > 0)) throw new RangeError(`invalid speed: ${speed} (expected samples per second > 0)`);
+    checkSpeed(speed);
     if (!this.disposed) this.host.send({type: "speed", id: this.id, value: speed});
   }
 
   setMaxEpochs(epochs: number): void {
-    if (!(epochs > 0)) throw new RangeError(`invalid maxEpochs: ${epochs} (expected > 0)`);
+    checkMaxEpochs(epochs);
     if (!this.disposed) this.host.send({type: "epochs", id: this.id, value: epochs});
   }
 

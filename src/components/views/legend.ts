@@ -21,12 +21,15 @@ export interface LegendOptions {
   palette?: Palette;
 }
 
+/** Ramp ticks as plain decimals (10, not 1e+1; 0.25, not 2.5e-1). */
+const tick = (d: number) => String(+d.toPrecision(4)).replace("-", "−");
+
 /** A <div class="workbook-legend"> holding the requested ramps and items. */
 export function legend({weights, weightLabel = "weight w", activations, activationLabel = "activation a", items = [], width = 240, palette = currentPalette()}: LegendOptions): HTMLDivElement {
   const root = document.createElement("div");
   root.className = "workbook-legend";
-  if (weights !== undefined) root.append(Plot.legend({color: weightScale(palette, weights, weightLabel), width, ticks: 5, tickFormat: "~g"}) as Element);
-  if (activations !== undefined) root.append(Plot.legend({color: activationScale(palette, activations, activationLabel), width, ticks: 5, tickFormat: "~g"}) as Element);
+  if (weights !== undefined) root.append(Plot.legend({color: weightScale(palette, weights, weightLabel), width, ticks: 5, tickFormat: tick}) as Element);
+  if (activations !== undefined) root.append(Plot.legend({color: activationScale(palette, activations, activationLabel), width, ticks: 5, tickFormat: tick}) as Element);
   for (const {label, swatch} of items) {
     const item = document.createElement("span");
     item.style.display = "inline-flex";

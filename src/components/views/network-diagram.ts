@@ -33,6 +33,8 @@ export interface NetworkDiagramOptions {
   highlight?: {layer: number; unit: number};
   /** Activation domain for shading (default [0, 1]). */
   activationDomain?: [number, number];
+  /** Shading domain of the input layer (layer 0), when it differs, e.g. [0, 1] for pixel ink (default: activationDomain). */
+  inputDomain?: [number, number];
   width?: number;
   height?: number;
   palette?: Palette;
@@ -42,10 +44,11 @@ export interface NetworkDiagramOptions {
   wireHint?: string;
 }
 
-export function networkDiagram({layers, activations, z, labels = {}, inputGrid, layerNames = [], highlight, activationDomain = [0, 1], width = 640, height = 360, palette: p = palette(), focusableWires = true, wireHint = "click to edit"}: NetworkDiagramOptions): DiagramElement {
+export function networkDiagram({layers, activations, z, labels = {}, inputGrid, layerNames = [], highlight, activationDomain = [0, 1], inputDomain, width = 640, height = 360, palette: p = palette(), focusableWires = true, wireHint = "click to edit"}: NetworkDiagramOptions): DiagramElement {
   const sizes = [layers[0].fanIn, ...layers.map((l) => l.fanOut)];
   const wColor = weightColor(p, maxAbs(layers.map((l) => l.weights), 0.5));
   const aColor = activationColor(p, activationDomain);
+  const inColor = inputDomain ? activationColor(p, inputDomain) : aColor;
   const maxW = maxAbs(layers.map((l) => l.weights), 0.5);
   const top = 28, bottom = height - 12;
   const columns = sizes.length;
@@ -83,8 +86,8 @@ export function networkDiagram({layers, activations, z, labels = {}, inputGrid, 
       const text = l === 0 ? `input ${labels[0]?.[i] ?? i}: a = ${fmt(a)}` : `${labels[l]?.[i] ?? `unit ${i}`}: z = ${zz === undefined ? "–" : fmt(zz)}, a = ${fmt(a)}`;
       const hl = highlight && highlight.layer === l && highlight.unit === i;
       const shape = l === 0 && inputGrid
-        ? svg`<rect x=${x - r} y=${y - r} width=${2 * r} height=${2 * r} fill=${aColor(a)} stroke="var(--theme-foreground-faint)"/>`
-        : svg`<circle cx=${x} cy=${y} r=${r} fill=${aColor(a)} stroke=${hl ? p.weightPositive : "var(--theme-foreground-muted)"} stroke-width=${hl ? 2.5 : 1}/>`;
+        ? svg`<rect x=${x - r} y=${y - r} width=${2 * r} height=${2 * r} fill=${inColor(a)} stroke="var(--theme-foreground-faint)"/>`
+        : svg`<circle cx=${x} cy=${y} r=${r} fill=${(l === 0 ? inColor : aColor)(a)} stroke=${hl ? p.weightPositive : "var(--theme-foreground-muted)"} stroke-width=${hl ? 2.5 : 1}/>`;
       const label = l === columns - 1 && labels[l] ? svg`<text x=${x + r + 5} y=${y} dy="0.32em" font-size="11" fill="currentColor">${labels[l][i]} ${Number.isFinite(a) ? a.toFixed(2) : ""}</text>` : null;
       return svg`<g class="unit" data-layer=${l} data-unit=${i}><title>${text}</title>${shape}${label}</g>`;
     })
@@ -129,6 +132,7 @@ export function networkDiagram({layers, activations, z, labels = {}, inputGrid, 
     const q = palette();
     const m = maxAbs(data.layers.map((l) => l.weights), 0.5);
     const ac = activationColor(q, data.activationDomain);
+    const ic = inputDomain ? activationColor(q, inputDomain) : ac;
     // 256 shades of the weight scale, computed once per redraw instead of once per wire.
     const shades = Array.from({length: 256}, (_, k) => weightColor(q, 1)((k / 255) * 2 - 1));
     const wc = (w: number) => shades[Math.max(0, Math.min(255, Math.round((w / m + 1) * 127.5)))];
@@ -150,7 +154,7 @@ export function networkDiagram({layers, activations, z, labels = {}, inputGrid, 
       const l = Number(g.getAttribute("data-layer")), i = Number(g.getAttribute("data-unit"));
       const a = data.activations[l]?.[i] ?? NaN;
       const shape = g.children[1] as SVGElement;
-      shape.setAttribute("fill", ac(a));
+      shape.setAttribute("fill", (l === 0 ? ic : ac)(a));
       if (shape.tagName === "circle") {
         const hl = data.highlight && data.highlight.layer === l && data.highlight.unit === i;
         shape.setAttribute("stroke", hl ? q.weightPositive : "var(--theme-foreground-muted)");
