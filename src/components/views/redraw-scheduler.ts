@@ -1,0 +1,121 @@
+/**
+ * A redraw scheduler for views that draw in several small jobs: the jobs of a redraw run back to
+ * back until about one frame's budget (16 ms) of work is done, then yield to the browser
+ * (setTimeout 0) and go on, so frames and other tasks interleave with the drawing.
+ *
+ * Redraws asked for with `schedule()` are throttled: at most one every `throttleMs`, and never
+ * while the previous one's jobs are still queued (the newest request then waits for the queue to
+ * drain; drawing is never dropped half way). `redraw()` runs now, unthrottled. After a queue
+ * drains, `again()` returning true schedules the next redraw at once (a view following a
+ * training run). `dispose()` cancels every pending timer, drops queued jobs and runs the
+ * cleanups given to `own()` (observers, subscriptions).
+ *
+ *   const s = redrawScheduler({redraw: () => s.enqueue(drawA, drawB), again: () => run.training});
+ *   const off = run.subscribe(s.schedule);
+ *   s.own(off);
+ *   invalidation.then(() => s.dispose());
+ */
+export interface RedrawSchedulerOptions {
+  /** Computes what a redraw needs and enqueues its jobs (with `enqueue`). */
+  redraw: () => void;
+  /** Asked when the queue drains: true to schedule the next redraw without waiting for a request. */
+  again?: () => boolean;
+  /** Milliseconds of jobs per task before yielding (16, a frame). */
+  budgetMs?: number;
+  /** Least milliseconds between the starts of two scheduled redraws (150). */
+  throttleMs?: number;
+  /** Per job position, milliseconds spent so far (added to; for benchmarks). */
+  timing?: {jobs: number[]};
+  /** The clock (performance.now). */
+  now?: () => number;
+}
+
+export interface RedrawScheduler {
+  /** Asks for a throttled redraw. */
+  schedule(): void;
+  /** Redraws now (computes and enqueues), regardless of the throttle. */
+  redraw(): void;
+  /** Queues drawing jobs, run in order in budgeted tasks. */
+  enqueue(...jobs: (() => void)[]): void;
+  /** Jobs waiting to run. */
+  readonly queued: number;
+  /** Runs `cleanup` on dispose (or at once if already disposed). */
+  own(cleanup: () => void): void;
+  /** Cancels pending timers, drops queued jobs, runs the owned cleanups; later calls do nothing. */
+  dispose(): void;
+  readonly disposed: boolean;
+}
+
+export function redrawScheduler({redraw, again = () => false, budgetMs = 16, throttleMs = 150, timing, now = () => performance.now()}: RedrawSchedulerOptions): RedrawScheduler {
+  // Each job with its position in the redraw that queued it (timing.jobs[k] is the k-th job's time).
+  const queue: {job: () => void; k: number}[] = [];
+  const cleanups: (() => void)[] = [];
+  let throttleTimer: ReturnType<typeof setTimeout> | null = null;
+  let drainTimer: ReturnType<typeof setTimeout> | null = null;
+  let lastAt = -Infinity;
+  let afterDrain = false;
+  let disposed = false;
+
+  function drain(): void {
+    drainTimer = null;
+    if (disposed) return;
+    const start = now();
+    while (queue.length && now() - start < budgetMs) {
+      const {job, k} = queue.shift()!;
+      const t = now();
+      job();
+      if (timing) timing.jobs[k] = (timing.jobs[k] ?? 0) + now() - t;
+      if (disposed) return;
+    }
+    if (queue.length) drainTimer = setTimeout(drain, 0);
+    else if (afterDrain || again()) {
+      afterDrain = false;
+      schedule();
+    }
+  }
+
+  function enqueue(...jobs: (() => void)[]): void {
+    if (disposed || !jobs.length) return;
+    jobs.forEach((job, k) => queue.push({job, k}));
+    if (timing && timing.jobs.length < jobs.length) timing.jobs.length = jobs.length;
+    drainTimer ??= setTimeout(drain, 0);
+  }
+
+  function schedule(): void {
+    if (disposed || throttleTimer !== null) return;
+    const wait = Math.max(0, throttleMs - (now() - lastAt));
+    throttleTimer = setTimeout(() => {
+      throttleTimer = null;
+      if (disposed) return;
+      // Still drawing the previous redraw: the newest state waits for it.
+      if (queue.length) return void (afterDrain = true);
+      lastAt = now();
+      redraw();
+    }, wait);
+  }
+
+  return {
+    schedule,
+    redraw: () => void (disposed || redraw()),
+    enqueue,
+    get queued() {
+      return queue.length;
+    },
+    own(cleanup) {
+      if (disposed) cleanup();
+      else cleanups.push(cleanup);
+    },
+    dispose() {
+      if (disposed) return;
+      disposed = true;
+      if (throttleTimer !== null) clearTimeout(throttleTimer);
+      if (drainTimer !== null) clearTimeout(drainTimer);
+      throttleTimer = drainTimer = null;
+      queue.length = 0;
+      for (const f of cleanups.splice(0)) f();
+    },
+    get disposed() {
+      return disposed;
+    }
+  };
+}
