@@ -13,7 +13,8 @@
 import * as Plot from "@observablehq/plot";
 import {html} from "htl";
 import {palette, weightTable, activationTable, weightScale, maxAbs, type Palette} from "./palette.js";
-import type {Layer} from "../nn/index.js";
+import {argmax, type Layer} from "../nn/index.js";
+import {contributions} from "../runs/explorer.js";
 
 /** Paints a side × side image of values in [−1, 1] (weights / scale) or [0, 1] (activations) into a canvas through a colour table. */
 function paint(canvas: HTMLCanvasElement, values: ArrayLike<number>, side: number, table: Uint8ClampedArray, {diverging, scale = 1}: {diverging: boolean; scale?: number}): void {
@@ -122,15 +123,18 @@ export function unitTiles({units, side = 28, size = 62}: {units: number; side?: 
       caption.textContent = `H1 unit ${focused}: no input chosen.`;
       return;
     }
-    const terms = new Float64Array(layer.fanIn);
+    // The pixel × weight terms x_i · w_i; only the positive ones are drawn.
+    const terms = contributions(layer, focused, input);
     let positive = 0, negative = 0, largest = 1e-9;
-    for (let i = 0; i < layer.fanIn; i++) {
-      const c = input[i] * row[i];
+    for (let i = 0; i < terms.length; i++) {
+      const c = terms[i];
       if (c > 0) {
-        terms[i] = c;
         positive += c;
         if (c > largest) largest = c;
-      } else negative += c;
+      } else {
+        negative += c;
+        terms[i] = 0;
+      }
     }
     paint(detailCanvas, terms, side, weightTable(p), {diverging: true, scale: largest});
     const b = layer.biases[focused];
@@ -194,7 +198,7 @@ export function relianceView({units, width = 640}: {units: number; width?: numbe
       b.style.setProperty("--glow", String(Math.min(1, Math.abs(a2[j]) / aMax)));
       b.title = `H2 unit ${j}: z = ${fmt(z2[j])}, a = ${fmt(a2[j])}`;
     });
-    const terms = Array.from({length: layer.fanIn}, (_, k) => ({k, term: layer.weights[focused * layer.fanIn + k] * a1[k]}));
+    const terms = Array.from(contributions(layer, focused, a1), (term, k) => ({k, term}));
     const m = Math.max(1e-9, ...terms.map((t) => Math.abs(t.term)));
     chart.replaceChildren(
       Plot.plot({
@@ -267,7 +271,7 @@ export function probabilityBars(probabilities: ArrayLike<number> | null, {width 
   if (!probabilities) return html`<div class="no-guess" data-metric="guess">No guess: nothing to read.</div>`;
   const p = palette();
   const data = Array.from(probabilities, (v, k) => ({digit: String(k), p: v}));
-  const best = data.reduce((b, d) => (d.p > b.p ? d : b));
+  const best = data[argmax(probabilities)];
   return html`<div class="probability-bars">${Plot.plot({
     width,
     height,

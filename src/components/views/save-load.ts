@@ -10,6 +10,7 @@
  *   })
  */
 import {html} from "htl";
+import {saveBlob} from "./download.js";
 
 export interface SaveLoadOptions {
   /** The file to download: its name and JSON text. */
@@ -26,12 +27,7 @@ export function saveLoad({save, load}: SaveLoadOptions): HTMLElement {
   };
   const onSave = () => {
     const {name, text} = save();
-    const url = URL.createObjectURL(new Blob([text], {type: "application/json"}));
-    const a = html`<a href=${url} download=${name}></a>` as HTMLAnchorElement;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(url), 10_000);
+    saveBlob(new Blob([text], {type: "application/json"}), name);
     show(`Saved ${name}.`, "ok");
   };
   const file = html`<input type="file" accept=".json,application/json">` as HTMLInputElement;
