@@ -8,7 +8,7 @@ import {deadUnits, evaluate, Network, Trainer} from "../components/nn/index.js";
 import {pageSamples} from "../components/runs/sweep-node.js";
 import {defaults} from "../components/runs/params.js";
 import {mnistRun, mnistSchema} from "../components/runs/mnist.js";
-import {deadLayerMessage} from "../components/runs/explorer.js";
+import {deadLayerMessage} from "../components/runs/diagnoses.js";
 
 try {
   const {train, test} = pageSamples();

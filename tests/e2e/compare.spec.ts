@@ -70,16 +70,18 @@ test("the experiment page runs its grid in workers and plots it", async ({page})
 });
 
 test("Cancel stops a live sweep and Resume finishes what was left; figures download as SVG", async ({page}, testInfo) => {
-  const watch = await openPage(page, "/compare.html?init=he-normal,uniform&act=relu,sigmoid&lr=0.01,0.1,0.5&train=5000&test=500");
-  await expect(metric(page, "runs-total")).toHaveText("12");
+  test.setTimeout(150_000);
+  // Long enough runs (24 × 30,000 images) that the sweep is still going when Cancel is pressed.
+  const watch = await openPage(page, "/compare.html?init=he-normal,uniform&act=relu,sigmoid&lr=0.01,0.1,0.5&train=30000&test=500&seeds=2");
+  await expect(metric(page, "runs-total")).toHaveText("24");
   await expect(metric(page, "status")).toHaveText("running");
   await page.getByRole("button", {name: "Cancel"}).click();
   await expect(metric(page, "status")).toHaveText("cancelled");
   const kept = Number(await metric(page, "runs-done").textContent());
-  expect(kept).toBeLessThan(12);
+  expect(kept).toBeLessThan(24);
   await page.getByRole("button", {name: "Resume"}).click();
-  await expect(metric(page, "status")).toHaveText("done", {timeout: 60_000});
-  await expect(metric(page, "runs-done")).toHaveText("12");
+  await expect(metric(page, "status")).toHaveText("done", {timeout: 90_000});
+  await expect(metric(page, "runs-done")).toHaveText("24");
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", {name: "SVG"}).first().click()]);
   const file = testInfo.outputPath("heatmap.svg");
   await download.saveAs(file);

@@ -47,18 +47,21 @@ test("drawing on the pad changes the output; the probabilities add up to 1", asy
   await watch.expectClean();
 });
 
-test("a minibatch of 0 and μ = 1 are refused with a message naming the value", async ({page}) => {
+test("a minibatch of 0 and μ = 1 are refused at the box, naming the value; the run is kept", async ({page}) => {
   const watch = await openPage(page, "/neuron-lab.html");
   const fingerprint = await metric(page, "fingerprint").textContent();
-  await page.getByLabel("Minibatch size B").fill("0");
-  await page.getByLabel("Minibatch size B").press("Enter");
-  await expect(metric(page, "refusal")).toContainText("Minibatch size 0 refused");
-  await page.getByLabel("Minibatch size B").fill("16");
-  await page.getByLabel("Minibatch size B").press("Enter");
-  await page.getByLabel("Momentum μ").fill("1");
-  await page.getByLabel("Momentum μ").press("Enter");
-  await expect(metric(page, "refusal")).toContainText("Momentum μ = 1 refused");
+  const batch = page.getByLabel("Minibatch size B", {exact: true});
+  await batch.fill("0");
+  await batch.press("Enter");
+  await expect(metric(page, "refused-B")).toContainText("B = 0 refused");
+  await expect(batch).toHaveValue("16");
+  const momentum = page.getByLabel("Momentum μ", {exact: true});
+  await momentum.fill("1");
+  await momentum.press("Enter");
+  await expect(metric(page, "refused-μ")).toContainText("μ = 1 refused");
+  await expect(momentum).toHaveValue("0.9");
   await expect(metric(page, "fingerprint")).toHaveText(fingerprint!);
+  await expect(page).toHaveURL(/neuron-lab\.html$/);
   await watch.expectClean();
 });
 

@@ -56,7 +56,7 @@ test("a drawing on the 5×5 pad is fed to the network; one hidden unit explains 
   for (const cell of [2, 7, 12, 17, 22]) await page.getByRole("button", {name: `pixel row ${Math.floor(cell / 5) + 1}, column ${(cell % 5) + 1}`}).click();
   await expect.poll(async () => (await outputs(page)).join()).not.toBe(before.join());
   await page.getByLabel("Hidden units", {exact: true}).fill("1");
-  await page.getByLabel("Hidden units", {exact: true}).dispatchEvent("input");
+  await page.getByLabel("Hidden units", {exact: true}).press("Enter");
   await expect(page.locator(".caution")).toContainText("one hidden unit");
   await watch.expectClean();
 });

@@ -2,7 +2,7 @@ import {describe, expect, it} from "vitest";
 import {program, train} from "../../bin/train.js";
 import {fingerprint, Network, pixelSamples, Trainer} from "../../src/components/nn/index.js";
 import {defaults} from "../../src/components/runs/params.js";
-import {labCommand, labProblem, labRun, labSchema, LAB_LAYERS} from "../../src/components/runs/lab.js";
+import {labCommand, labRun, labSchema, LAB_LAYERS} from "../../src/components/runs/lab.js";
 import {labSet} from "../../src/components/datasets/lab-node.js";
 
 const parse = (command: string) => program().exitOverride().parse(command.replace(/^npm run -s train -- /, "").split(" "), {from: "user"}).opts();
@@ -23,13 +23,18 @@ describe("labCommand(values, steps)", () => {
   });
 });
 
-describe("labProblem(values, trainCount)", () => {
-  it("refuses a minibatch of 0 or above the training set, η ≤ 0 or not finite, and μ ≥ 1, naming the value", () => {
-    expect(labProblem({lr: 0.05, batch: 0, momentum: 0.9}, 6000)).toMatch(/Minibatch size 0/);
-    expect(labProblem({lr: 0.05, batch: 6001, momentum: 0.9}, 6000)).toMatch(/Minibatch size 6001/);
-    expect(labProblem({lr: 0, batch: 16, momentum: 0.9}, 6000)).toMatch(/η = 0/);
-    expect(labProblem({lr: NaN, batch: 16, momentum: 0.9}, 6000)).toMatch(/η = NaN/);
-    expect(labProblem({lr: 0.05, batch: 16, momentum: 1}, 6000)).toMatch(/μ = 1/);
-    expect(labProblem({lr: 0.05, batch: 16, momentum: 0.9}, 6000)).toBe("");
+describe("labSchema", () => {
+  it("refuses a minibatch of 0 or above the training set, η outside 1e-4 … 10, μ ≥ 1 and a fractional seed, saying why", () => {
+    expect(() => labSchema.batch.parse("0")).toThrow(/from 1 to 6000/);
+    expect(() => labSchema.batch.parse("6001")).toThrow(/from 1 to 6000/);
+    expect(() => labSchema.batch.parse("2.5")).toThrow(/whole number/);
+    expect(() => labSchema.lr.parse("0")).toThrow(/from 0.0001 to 10/);
+    expect(() => labSchema.lr.parse("NaN")).toThrow(/a number/);
+    expect(() => labSchema.momentum.parse("1")).toThrow(/from 0 to 0.99/);
+    expect(() => labSchema.seed.parse("1.5")).toThrow(/whole number/);
+    expect(labSchema.lr.parse("0.1")).toBe(0.1);
+    expect(labSchema.momentum.parse("0.5")).toBe(0.5);
+    expect(labSchema.batch.integer).toBe(true);
+    expect(labSchema.dataset.options).toEqual(["procedural", "mnist16"]);
   });
 });

@@ -253,6 +253,8 @@ describe("LiveRun divergence", () => {
     expect(s.status).toBe("diverged");
     const step = Number(/step (\d+)/.exec(s.message)?.[1]);
     expect([s.steps, s.steps + 1]).toContain(step);
+    // Why it ended is a typed field, the same step the message names.
+    expect(s.end).toMatchObject({kind: "diverged", step});
     expect(seen.at(-1)!.status).toBe("diverged"); // listeners hear the final state
     run.start();
     expect(timer.queue).toHaveLength(0);
@@ -419,7 +421,7 @@ describe("LiveRun.adopt", () => {
 describe("LiveRun diagnose", () => {
   it("stops the run with the check's message, refuses Train and Step until Reset, and Reset recovers", () => {
     let verdict = "";
-    const {run, timer} = make({diagnose: () => verdict});
+    const {run, timer} = make({diagnose: () => (verdict ? {code: "dead-layer", layer: 1, message: verdict} : null)});
     const states: RunState[] = [];
     run.subscribe((s) => states.push(s));
     run.start();
@@ -430,6 +432,8 @@ describe("LiveRun diagnose", () => {
     const stopped = run.state;
     expect(stopped.status).toBe("stopped");
     expect(stopped.message).toBe("every unit of H1 is dead");
+    expect(stopped.end).toEqual({kind: "stopped", diagnosis: {code: "dead-layer", layer: 1, message: "every unit of H1 is dead"}});
+    expect(run.ended).toBe(true);
     // The check runs at evaluations: the run stopped on an evaluation boundary.
     expect(stopped.samplesSeen % EVAL_EVERY).toBe(0);
     run.start();
@@ -440,6 +444,7 @@ describe("LiveRun diagnose", () => {
     verdict = "";
     run.reset();
     expect(run.state.status).toBe("idle");
+    expect(run.state.end).toBeNull();
     run.step();
     expect(run.state.status).toBe("paused");
     expect(states.some((s) => s.status === "stopped")).toBe(true);

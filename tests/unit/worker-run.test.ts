@@ -96,6 +96,7 @@ describe("WorkerRun", () => {
     const run = host.createRun({...config, init: "zeros"}, training, {diagnose: "dead-layer", notifyEveryMs: 0});
     const s = await until(run, (x) => x.status === "stopped");
     expect(s.message).toMatch(/H1 is 0 on every test digit/);
+    expect(s.end).toMatchObject({kind: "stopped", diagnosis: {code: "zero-init", layer: 1}});
     host.dispose();
   });
 
@@ -108,6 +109,32 @@ describe("WorkerRun", () => {
     await until(next, (s) => s.history.length === 1);
     expect(seen).toHaveLength(1); // only the initial, local state
     expect(() => host.createRun({...config, layers: [64, 0, 10]}, training)).toThrow(/layer size/);
+    host.dispose();
+  });
+});
+
+describe("WorkerRun crash", () => {
+  it("a crashed worker ends the run with a typed crash, and Reset starts a new worker from the seed", async () => {
+    const workers: Worker[] = [];
+    const host = new TrainingWorker(() => {
+      const w = fakeWorker();
+      workers.push(w);
+      return w;
+    }, init);
+    const run = host.createRun(config, training, {notifyEveryMs: 0});
+    const first = (await until(run, (s) => s.history.length === 1)).fingerprint;
+    await run.step();
+    // The worker dies: its onerror fires (what a browser does on an uncaught exception).
+    (workers[0].onerror as (e: Partial<ErrorEvent>) => void)({message: "out of memory"});
+    const crashed = run.state;
+    expect(crashed.status).toBe("crashed");
+    expect(crashed.end).toEqual({kind: "crashed", error: "out of memory"});
+    expect(run.ended).toBe(true);
+    run.reset();
+    const back = await until(run, (s) => s.status === "idle" && s.history.length === 1);
+    expect(workers).toHaveLength(2);
+    expect(back.end).toBeNull();
+    expect(back.fingerprint).toBe(first);
     host.dispose();
   });
 });

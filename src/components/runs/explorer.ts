@@ -2,9 +2,9 @@
  * The numbers behind the MNIST explorer's views, kept free of the DOM so they are tested in Node:
  * the held-out digits, the drawn subset of input pixels, per-class accuracy, the positive
  * pixel × weight contributions of a unit, the update size of a step, signal propagation at
- * initialisation, and the dead-layer diagnosis that stops a run.
+ * initialisation.
  */
-import {deadUnits, Network, type ActivationName, type InitName, type Layer, type Samples} from "../nn/index.js";
+import {Network, type ActivationName, type InitName, type Layer, type Samples} from "../nn/index.js";
 
 /** The labels the page uses for activations and initialisations (the URL keeps the short names). */
 export const ACTIVATION_LABELS: Record<string, string> = {
@@ -167,17 +167,5 @@ export function signalPropagation(samples: Samples, {activation, init, depth = 1
   return sums.map((s, l) => ({layer: l + 1, activationStd: std(s.a, s.a2, s.k), gradientStd: std(s.d, s.d2, s.k), zeroShare: s.zero / s.k}));
 }
 
-/**
- * The dead-layer diagnosis: when every unit of a hidden layer outputs exactly 0 on every one of
- * `samples`, no gradient can pass that layer (f'(z) = 0 for ReLU, and the weights above see
- * a = 0), so training cannot recover. Returns the message that stops the run, or "".
- */
-export function deadLayerMessage(network: Network, samples: Samples, {limit}: {limit?: number} = {}): string {
-  const {dead} = deadUnits(network, samples, {limit});
-  const l = dead.findIndex((d) => d.length > 0 && d.every((v) => v === 1));
-  if (l < 0) return "";
-  const name = `H${l + 1}`;
-  return network.config.init === "zeros"
-    ? `Every unit of ${name} is 0 on every test digit: with zero initial weights no gradient can reach it. Choose another initialisation.`
-    : `Every unit of ${name} is dead (0 on every test digit): no gradient can reach it; press Reset.`;
-}
+/** The dead-layer diagnosis lives with the run diagnoses (runs/diagnoses.ts); re-exported for the page. */
+export {deadLayerMessage} from "./diagnoses.js";

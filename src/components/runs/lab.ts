@@ -1,7 +1,8 @@
 /**
  * The neuron lab's experiment, shared by its page and the CLI: the 256→16→12→10 ReLU network with
  * softmax + cross-entropy, trained by SGD with momentum; the page's controls as one schema
- * (defaults, URL); and the CLI command that repeats a page run.
+ * (defaults, ranges, URL; the page's number boxes refuse what the schema refuses); and the CLI
+ * command that repeats a page run.
  */
 import type {NetworkConfig, TrainingOptions} from "../nn/index.js";
 import {LAB_DATASETS, LAB_SETS} from "../datasets/lab-sets.js";
@@ -26,18 +27,6 @@ export function labRun(values: LabValues): {network: NetworkConfig; training: Tr
     network: {layers: LAB_LAYERS, activation: "relu", head: "softmax-cross-entropy", init: "he-normal", seed: values.seed},
     training: {learningRate: values.lr, batchSize: values.batch, optimizer: values.momentum > 0 ? "momentum" : "sgd", momentum: values.momentum},
   };
-}
-
-/**
- * Checks the three numbers a reader types; returns a message naming the field and value, or "".
- * trainCount: size of the training set the batch is drawn from.
- */
-export function labProblem({lr, batch, momentum}: {lr: number; batch: number; momentum: number}, trainCount: number): string {
-  if (!(Number.isInteger(batch) && batch >= 1 && batch <= trainCount)) return `Minibatch size ${batch} refused: it must be a whole number from 1 to ${trainCount.toLocaleString("en")} (the training set).`;
-  if (!(Number.isFinite(lr) && lr > 0)) return `Learning rate η = ${lr} refused: it must be a finite number above 0.`;
-  if (lr < LEARNING_RATE_RANGE[0] || lr > LEARNING_RATE_RANGE[1]) return `Learning rate η = ${lr} refused: it must lie from ${LEARNING_RATE_RANGE[0]} to ${LEARNING_RATE_RANGE[1]}.`;
-  if (!(Number.isFinite(momentum) && momentum >= 0 && momentum < 1)) return `Momentum μ = ${momentum} refused: it must be at least 0 and below 1.`;
-  return "";
 }
 
 /** The CLI command that repeats a page run for `steps` updates on the same fixed set. */

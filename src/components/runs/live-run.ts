@@ -8,12 +8,9 @@
  * it on `invalidation`, so no training loop outlives the cell that started it.
  */
 import {evaluate, fingerprint, Network, Trainer, type NetworkConfig, type Samples, type TrainingOptions} from "../nn/index.js";
+import {Emitter, type Diagnosis, type Run, type RunEnd, type RunStateBase, type RunStatus} from "./run.js";
 
-/**
- * "diverged": the loss or a weight became non-finite; "stopped": the run's `diagnose` check found
- * it cannot learn any more (e.g. a whole hidden layer is dead). Both end training until reset().
- */
-export type RunStatus = "idle" | "training" | "paused" | "diverged" | "stopped";
+export type {RunStatus} from "./run.js";
 
 export interface RunPoint {
   /** Training samples seen when the point was taken. */
@@ -27,10 +24,12 @@ export interface RunPoint {
   testAccuracy: number;
 }
 
-export interface RunState {
-  status: RunStatus;
-  /** Human-readable reason for the status (why it diverged or stopped); "" when none. */
-  message: string;
+/**
+ * A LiveRun's state. status "diverged": the loss or a weight became non-finite; "stopped": the
+ * run's `diagnose` check found it cannot learn any more (e.g. a whole hidden layer is dead);
+ * "crashed" (WorkerRun only): its worker died. All three end training until reset(); `end` says why.
+ */
+export interface RunState extends RunStateBase {
   steps: number;
   samplesSeen: number;
   /** Epochs as a fraction: samplesSeen / training-set size. */
@@ -66,10 +65,11 @@ export interface LiveRunOptions {
    */
   maxHistory?: number;
   /**
-   * A check run after every evaluation: a non-empty message stops the run (status "stopped",
-   * the message shown) until reset(); e.g. "every unit of H1 is dead". Default: none.
+   * A check run after every evaluation: a diagnosis stops the run (status "stopped", its
+   * message shown, `end` = {kind: "stopped", diagnosis}) until reset(); e.g. runs/diagnoses.ts
+   * deadLayer. null: all is well. Default: none.
    */
-  diagnose?: (network: Network) => string;
+  diagnose?: (network: Network) => Diagnosis | null;
 }
 
 /**
@@ -100,16 +100,17 @@ export function checkMaxEpochs(epochs: number): number {
   return epochs;
 }
 
-export class LiveRun {
+export class LiveRun implements Run<RunState> {
   readonly networkConfig: NetworkConfig;
   readonly trainingOptions: TrainingOptions;
   readonly train: Samples;
   readonly test: Samples;
-  private readonly options: Required<Omit<LiveRunOptions, "schedule" | "diagnose">> & {schedule: (callback: () => void) => unknown; diagnose?: (network: Network) => string};
+  private readonly options: Required<Omit<LiveRunOptions, "schedule" | "diagnose">> & {schedule: (callback: () => void) => unknown; diagnose?: (network: Network) => Diagnosis | null};
   network!: Network;
   trainer!: Trainer;
   private status: RunStatus = "idle";
   private message = "";
+  private end: RunEnd | null = null;
   private history: RunPoint[] = [];
   private nextEval = 0;
   private computeMs = 0;
@@ -120,11 +121,10 @@ export class LiveRun {
   private disposed = false;
   private clockStart = 0;
   private clockSamples = 0;
-  private lastNotify = 0;
   /** samplesSeen at the last start(), and where that start pauses by itself (maxEpochs later). */
   private startedAt = 0;
   private stopAt = Infinity;
-  private readonly listeners = new Set<(state: RunState) => void>();
+  private readonly emitter: Emitter<RunState>;
 
   /** throws RangeError (from the network module) on a bad config or options. */
   constructor(networkConfig: NetworkConfig, trainingOptions: TrainingOptions, train: Samples, test: Samples, options: LiveRunOptions = {}) {
@@ -136,6 +136,7 @@ export class LiveRun {
     if (!(Number.isInteger(maxHistory) && maxHistory >= 16)) throw new RangeError(`invalid maxHistory: ${maxHistory} (expected an integer ≥ 16)`);
     if (!(Number.isInteger(evalEvery) && evalEvery >= 1)) throw new RangeError(`invalid evalEvery: ${evalEvery}`);
     checkSpeed(speed);
+    this.emitter = new Emitter(() => this.state, notifyEveryMs);
     this.options = {evalEvery, sliceMs, speed, maxEpochs, notifyEveryMs, maxHistory, schedule: options.schedule ?? ((callback) => setTimeout(callback, 0)), diagnose: options.diagnose};
     this.reset();
   }
@@ -147,6 +148,7 @@ export class LiveRun {
     this.trainer = new Trainer(this.network, this.train, this.trainingOptions);
     this.status = "idle";
     this.message = "";
+    this.end = null;
     this.history = [];
     this.nextEval = 0;
     this.computeMs = 0;
@@ -173,6 +175,7 @@ export class LiveRun {
     this.trainer.samplesSeen = samplesSeen;
     this.status = steps ? "paused" : "idle";
     this.message = "";
+    this.end = null;
     this.history = [];
     this.computeMs = 0;
     this.computeSamples = 0;
@@ -221,14 +224,14 @@ export class LiveRun {
 
   /** Diverged or stopped by the diagnosis: nothing trains until reset(). */
   get ended(): boolean {
-    return this.status === "diverged" || this.status === "stopped";
+    return this.end !== null;
   }
 
   /** Stops for good and drops the listeners; later calls do nothing. */
   dispose(): void {
     this.running = false;
     this.disposed = true;
-    this.listeners.clear();
+    this.emitter.clear();
   }
 
   /** Changes the target speed (samples per second, Infinity for full speed) without touching the run. */
@@ -248,9 +251,7 @@ export class LiveRun {
 
   /** Calls `listener` now and after every change (throttled while training). Returns the unsubscriber. */
   subscribe(listener: (state: RunState) => void): () => void {
-    this.listeners.add(listener);
-    listener(this.state);
-    return () => this.listeners.delete(listener);
+    return this.emitter.subscribe(listener);
   }
 
   get state(): RunState {
@@ -258,6 +259,7 @@ export class LiveRun {
     return {
       status: this.status,
       message: this.message,
+      end: this.end,
       steps: this.trainer.steps,
       samplesSeen: this.trainer.samplesSeen,
       epoch: this.trainer.samplesSeen / this.train.count,
@@ -281,6 +283,7 @@ export class LiveRun {
       this.running = false;
       this.status = "diverged";
       this.message = `Diverged: ${this.trainer.diverged.reason}. Lower the learning rate and reset.`;
+      this.end = {kind: "diverged", step: this.trainer.diverged.step, reason: this.trainer.diverged.reason};
       return;
     }
     this.evaluateIfDue();
@@ -293,11 +296,12 @@ export class LiveRun {
     this.history.push({samples, epoch: samples / this.train.count, trainLoss: this.trainer.takeLoss(), testLoss: loss, testAccuracy: accuracy});
     decimateHistory(this.history, this.options.maxHistory);
     this.nextEval = (Math.floor(samples / this.options.evalEvery) + 1) * this.options.evalEvery;
-    const problem = this.options.diagnose?.(this.network);
-    if (problem) {
+    const diagnosis = this.options.diagnose?.(this.network) ?? null;
+    if (diagnosis) {
       this.running = false;
       this.status = "stopped";
-      this.message = problem;
+      this.message = diagnosis.message;
+      this.end = {kind: "stopped", diagnosis};
     }
   }
 
@@ -320,11 +324,6 @@ export class LiveRun {
   }
 
   private notify(force: boolean): void {
-    if (this.disposed || this.listeners.size === 0) return;
-    const t = now();
-    if (!force && t - this.lastNotify < this.options.notifyEveryMs) return;
-    this.lastNotify = t;
-    const state = this.state;
-    for (const listener of this.listeners) listener(state);
+    if (!this.disposed) this.emitter.emit(force);
   }
 }

@@ -8,6 +8,10 @@ export interface Field<T> {
   /** Numbers only: the accepted range. */
   readonly min?: number;
   readonly max?: number;
+  /** Numbers only: whole numbers only. */
+  readonly integer?: boolean;
+  /** Choices only: the accepted values, in the order a control lists them. */
+  readonly options?: readonly T[];
   /** Parses URL text; throws RangeError with a reader-facing reason. */
   parse(text: string): T;
   format(value: T): string;
@@ -17,6 +21,7 @@ export interface Field<T> {
 export function choice<const T extends string>(options: readonly T[], fallback: T): Field<T> {
   return {
     default: fallback,
+    options,
     parse(text) {
       if (!(options as readonly string[]).includes(text)) throw new RangeError(`expected one of ${options.join(", ")}`);
       return text as T;
@@ -31,6 +36,7 @@ export function number(fallback: number, {min = -Infinity, max = Infinity, integ
     default: fallback,
     min,
     max,
+    integer,
     parse(text) {
       const value = Number(text);
       if (text.trim() === "" || !Number.isFinite(value)) throw new RangeError("expected a number");

@@ -6,14 +6,22 @@
  *
  *   const sweep = new SweepController(grid, pool);
  *   sweep.subscribe((state) => …);   // status, done, total, results, progress per run, failures
- *   sweep.start(); sweep.cancel(); sweep.resume(); sweep.dispose();
+ *   sweep.start(); sweep.pause(); sweep.start(); sweep.step(); sweep.reset(); sweep.dispose();
  */
 import {CancelledError, type WorkerPool} from "./worker-pool.js";
+import {Emitter, type Run, type RunStateBase} from "./run.js";
 import {expandGrid, type CurvePoint, type SweepGrid, type SweepResult, type SweepRun} from "./sweep.js";
 
-export type SweepStatus = "idle" | "running" | "cancelled" | "done" | "disposed";
+/**
+ * A sweep's status on the Run contract: training = its runs are in progress ("running" on the
+ * page), paused = cancelled (completed results kept), done = every run completed or failed twice.
+ */
+export type SweepStatus = "idle" | "training" | "paused" | "done";
 
-export interface SweepState {
+/** The words the Compare pages show for a sweep's status. */
+export const SWEEP_STATUS_LABELS: Record<SweepStatus, string> = {idle: "idle", training: "running", paused: "cancelled", done: "done"};
+
+export interface SweepState extends RunStateBase {
   status: SweepStatus;
   total: number;
   done: number;
@@ -25,17 +33,24 @@ export interface SweepState {
   failures: Map<number, string>;
 }
 
-export class SweepController {
+/**
+ * The sweep on the Run contract (runs/run.ts): start (queue every run not yet completed), pause
+ * (cancel the runs in progress, keep completed ones), step (queue only the next pending run),
+ * reset (drop every result), dispose (terminate every worker). Ended = done.
+ */
+export class SweepController implements Run<SweepState> {
   readonly grid: SweepGrid;
   readonly runs: SweepRun[];
   private readonly pool: WorkerPool;
   private status: SweepStatus = "idle";
+  private disposed = false;
   private readonly results = new Map<number, SweepResult>();
   private readonly progress: number[];
   private readonly failures = new Map<number, string>();
-  private readonly listeners = new Set<(state: SweepState) => void>();
+  private readonly emitter = new Emitter<SweepState>(() => this.state, 150);
   private pending = 0;
-  private lastNotify = 0;
+  /** Bumped by every start and reset; completions of an older batch are ignored. */
+  private batch = 0;
 
   constructor(grid: SweepGrid, pool: WorkerPool) {
     this.grid = grid;
@@ -45,75 +60,103 @@ export class SweepController {
   }
 
   get state(): SweepState {
-    return {status: this.status, total: this.runs.length, done: this.results.size, results: [...this.results.values()], progress: this.progress.slice(), failures: new Map(this.failures)};
+    const failed = this.failures.size;
+    const message = this.status === "done" && failed ? `${failed} run${failed === 1 ? "" : "s"} failed twice and ${failed === 1 ? "was" : "were"} left out.` : "";
+    return {status: this.status, message, end: this.status === "done" ? {kind: "done"} : null, total: this.runs.length, done: this.results.size, results: [...this.results.values()], progress: this.progress.slice(), failures: new Map(this.failures)};
+  }
+
+  get training(): boolean {
+    return this.status === "training";
+  }
+
+  get ended(): boolean {
+    return this.status === "done";
   }
 
   subscribe(listener: (state: SweepState) => void): () => void {
-    this.listeners.add(listener);
-    listener(this.state);
-    return () => this.listeners.delete(listener);
+    return this.emitter.subscribe(listener);
   }
 
-  /** Queues every run not yet completed. */
-  start(): void {
-    if (this.status === "running" || this.status === "disposed") return;
-    const todo = this.runs.filter((r) => !this.results.has(r.index) && !this.failures.has(r.index));
+  /** Queues every run not yet completed (or only the next one, with limit 1). */
+  start(limit = Infinity): void {
+    if (this.status === "training" || this.disposed) return;
+    const todo = this.runs.filter((r) => !this.results.has(r.index) && !this.failures.has(r.index)).slice(0, limit);
     if (!todo.length) return this.set("done");
-    this.set("running");
+    this.set("training");
     this.pending = todo.length;
+    const batch = ++this.batch;
+    const last = todo.length === this.runs.length - this.results.size - this.failures.size;
     for (const run of todo) {
       this.progress[run.index] = 0;
       this.pool
         .run<SweepResult, {point: CurvePoint; fraction: number}>({grid: this.grid, run}, ({fraction}) => {
+          if (batch !== this.batch) return;
           this.progress[run.index] = fraction;
-          this.notify(false);
+          this.emitter.emit(false);
         })
         .then(
           (result) => {
+            if (batch !== this.batch) return;
             this.results.set(run.index, result);
             this.progress[run.index] = 1;
           },
           (error: Error) => {
-            if (!(error instanceof CancelledError)) this.failures.set(run.index, error.message);
-          }
+            if (batch === this.batch && !(error instanceof CancelledError)) this.failures.set(run.index, error.message);
+          },
         )
         .finally(() => {
-          if (--this.pending === 0 && this.status === "running") this.set("done");
-          else this.notify(false);
+          if (batch !== this.batch || this.disposed) return;
+          if (--this.pending === 0 && this.status === "training") this.set(last ? "done" : "paused");
+          else this.emitter.emit(false);
         });
     }
   }
 
-  /** Stops the runs in progress (their partial work is lost); completed results stay. */
-  cancel(): void {
-    if (this.status !== "running") return;
-    this.status = "cancelled";
+  /** Runs only the next pending run, then pauses (or is done). */
+  step(): void {
+    this.start(1);
+  }
+
+  /** Stops the runs in progress (their partial work is lost); completed results stay. Status paused. */
+  pause(): void {
+    if (this.status !== "training") return;
+    this.batch++;
+    this.status = "paused";
     this.pool.cancel();
     for (const run of this.runs) if (!this.results.has(run.index)) this.progress[run.index] = 0;
-    this.notify(true);
+    this.emitter.emit(true);
+  }
+
+  /** The Compare page's name for pause(). */
+  cancel(): void {
+    this.pause();
   }
 
   /** Runs what a cancel left undone. */
   resume(): void {
-    if (this.status === "cancelled") this.start();
+    if (this.status === "paused") this.start();
+  }
+
+  /** Drops every result and failure: back to idle, nothing run. */
+  reset(): void {
+    if (this.disposed) return;
+    if (this.status === "training") this.pool.cancel();
+    this.batch++;
+    this.results.clear();
+    this.failures.clear();
+    this.progress.fill(0);
+    this.set("idle");
   }
 
   dispose(): void {
-    this.status = "disposed";
+    this.disposed = true;
+    this.batch++;
     this.pool.dispose();
-    this.listeners.clear();
+    this.emitter.clear();
   }
 
   private set(status: SweepStatus): void {
     this.status = status;
-    this.notify(true);
-  }
-
-  private notify(force: boolean): void {
-    const t = Date.now();
-    if (!force && t - this.lastNotify < 150) return;
-    this.lastNotify = t;
-    const state = this.state;
-    for (const listener of this.listeners) listener(state);
+    this.emitter.emit(true);
   }
 }

@@ -1,10 +1,13 @@
 /**
  * The 5×5 network's run: 25 inputs → hidden sigmoid units → 10 sigmoid outputs, squared error
  * against targets 0.99 / 0, plain per-sample SGD cycling through the ten glyphs in order (one
- * iteration = one glyph). An object with an explicit lifecycle (play, pause, train n, reset,
- * dispose) so the page's cells only read its state.
+ * iteration = one glyph), on the Run contract so the page's cells only read its state.
  */
 import {arraySamples, evaluate, fingerprint, Network, Trainer, type NetworkConfig, type Samples} from "../nn/index.js";
+import {decimateHistory} from "./live-run.js";
+import {Emitter, type Run, type RunStateBase} from "./run.js";
+import {LEARNING_RATE_RANGE, SEED_RANGE} from "./limits.js";
+import {number, type Values} from "./params.js";
 
 /**
  * Defaults of the 5×5 page. At η = 2 with 10 hidden units the ten glyphs are all read correctly
@@ -13,6 +16,14 @@ import {arraySamples, evaluate, fingerprint, Network, Trainer, type NetworkConfi
  */
 export const TINY_DEFAULTS = {hidden: 10, lr: 2, seed: 1, trainN: 500};
 export const TINY_TARGETS = {on: 0.99, off: 0};
+
+/** The 5×5 page's run-defining controls (defaults, ranges, URL): 1–30 hidden units, η and the seed in the workbook's ranges. */
+export const tinySchema = {
+  hidden: number(TINY_DEFAULTS.hidden, {min: 1, max: 30, integer: true}),
+  lr: number(TINY_DEFAULTS.lr, {min: LEARNING_RATE_RANGE[0], max: LEARNING_RATE_RANGE[1]}),
+  seed: number(TINY_DEFAULTS.seed, {min: SEED_RANGE[0], max: SEED_RANGE[1], integer: true}),
+};
+export type TinyValues = Values<typeof tinySchema>;
 
 export function tinyConfig(hidden: number, seed: number): NetworkConfig {
   return {layers: [25, hidden, 10], activation: "sigmoid", head: "sigmoid-mse", targets: TINY_TARGETS, init: "xavier-uniform", seed};
@@ -28,19 +39,28 @@ export interface TinyPoint {
   heldOutAccuracy: number;
 }
 
-export interface TinyState {
-  status: "idle" | "playing" | "paused";
+export interface TinyState extends RunStateBase {
+  status: "idle" | "training" | "paused";
   iterations: number;
   loss: number;
   trainAccuracy: number;
   heldOutAccuracy: number;
   fingerprint: string;
+  /** One point per iteration, at most MAX_TINY_HISTORY (older points thinned, as LiveRun does). */
   history: TinyPoint[];
   /** Bumped on every change of the weights, so views know to redraw. */
   version: number;
 }
 
-export class TinyRun {
+/** Most points a TinyRun's history keeps: every iteration is recorded, older ones thinned beyond this. */
+export const MAX_TINY_HISTORY = 2000;
+
+/**
+ * The 5×5 run on the Run contract (runs/run.ts): start (train continuously until paused), pause,
+ * step (one iteration), reset, dispose; plus trainN and setWeight. It never ends: squared error on
+ * sigmoids cannot diverge at the page's η.
+ */
+export class TinyRun implements Run<TinyState> {
   readonly train: Samples;
   readonly heldOut: Samples;
   readonly hidden: number;
@@ -52,7 +72,8 @@ export class TinyRun {
   private history: TinyPoint[] = [];
   private version = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private readonly listeners = new Set<(s: TinyState) => void>();
+  private disposed = false;
+  private readonly emitter = new Emitter<TinyState>(() => this.state);
 
   /** glyphs: ten Float64Array(25); heldOut: variants with labels. throws RangeError for a bad size or η. */
   constructor(glyphs: ArrayLike<number>[], heldOut: {inputs: ArrayLike<number>[]; labels: number[]}, {hidden = TINY_DEFAULTS.hidden, lr = TINY_DEFAULTS.lr, seed = TINY_DEFAULTS.seed} = {}) {
@@ -64,44 +85,72 @@ export class TinyRun {
     this.reset();
   }
 
-  /** New random weights from the seed; history cleared. */
+  get training(): boolean {
+    return this.status === "training";
+  }
+
+  /** A TinyRun never ends. */
+  get ended(): boolean {
+    return false;
+  }
+
+  /** New random weights from the seed; history cleared; status idle. */
   reset(): void {
+    if (this.disposed) return;
     this.stop();
+    this.status = "idle";
     this.network = new Network(tinyConfig(this.hidden, this.seed));
     this.trainer = new Trainer(this.network, this.train, {learningRate: this.lr, batchSize: 1, optimizer: "sgd", shuffle: false});
     this.history = [];
     this.record();
-    this.notify();
+    this.emitter.emit();
   }
 
-  /** Trains n iterations at once. */
+  /** Trains n iterations at once, recording every one; status paused unless it is training. */
   trainN(n: number): void {
-    this.trainer.run(n);
-    this.record();
-    this.notify();
+    if (this.disposed) return;
+    for (let k = 0; k < n; k++) {
+      this.trainer.run(1);
+      this.record();
+    }
+    if (this.status === "idle") this.status = "paused";
+    this.emitter.emit();
+  }
+
+  /** One iteration (one glyph forward and backward), then paused. */
+  step(): void {
+    this.stop();
+    this.trainN(1);
+    this.status = "paused";
+    this.emitter.emit();
   }
 
   /** Trains `perTick` iterations every 30 ms until paused. */
-  play(perTick = 5): void {
-    if (this.status === "playing") return;
-    this.status = "playing";
+  start(perTick = 5): void {
+    if (this.disposed || this.status === "training") return;
+    this.status = "training";
     const tick = () => {
-      if (this.status !== "playing") return;
+      if (this.status !== "training") return;
       this.trainN(perTick);
       this.timer = setTimeout(tick, 30);
     };
     tick();
   }
 
+  /** The old name of start(). */
+  play(perTick = 5): void {
+    this.start(perTick);
+  }
+
   pause(): void {
     this.stop();
-    this.notify();
+    this.emitter.emit();
   }
 
   private stop(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = null;
-    if (this.status === "playing") this.status = "paused";
+    if (this.status === "training") this.status = "paused";
   }
 
   /** Sets one weight by hand: layer l (1-based), to unit j from unit i. throws RangeError for an index outside the layer. */
@@ -111,23 +160,22 @@ export class TinyRun {
     if (!Number.isFinite(value)) throw new RangeError(`invalid weight value: ${value}`);
     layer.weights[j * layer.fanIn + i] = value;
     this.record(true);
-    this.notify();
+    this.emitter.emit();
   }
 
   dispose(): void {
     this.stop();
-    this.listeners.clear();
+    this.disposed = true;
+    this.emitter.clear();
   }
 
   subscribe(listener: (s: TinyState) => void): () => void {
-    this.listeners.add(listener);
-    listener(this.state);
-    return () => this.listeners.delete(listener);
+    return this.emitter.subscribe(listener);
   }
 
   get state(): TinyState {
     const last = this.history[this.history.length - 1];
-    return {status: this.status, iterations: this.trainer.steps, loss: last.loss, trainAccuracy: last.trainAccuracy, heldOutAccuracy: last.heldOutAccuracy, fingerprint: fingerprint(this.network.layers), history: this.history.slice(), version: this.version};
+    return {status: this.status, message: "", end: null, iterations: this.trainer.steps, loss: last.loss, trainAccuracy: last.trainAccuracy, heldOutAccuracy: last.heldOutAccuracy, fingerprint: fingerprint(this.network.layers), history: this.history.slice(), version: this.version};
   }
 
   private record(replace = false): void {
@@ -135,12 +183,7 @@ export class TinyRun {
     const point = {iteration: this.trainer.steps, loss: train.loss, trainAccuracy: train.accuracy, heldOutAccuracy: held.accuracy};
     if (replace && this.history.at(-1)?.iteration === point.iteration) this.history[this.history.length - 1] = point;
     else this.history.push(point);
-    if (this.history.length > 2000) this.history = this.history.filter((_, k) => k % 2 === 0 || k === this.history.length - 1);
+    decimateHistory(this.history, MAX_TINY_HISTORY);
     this.version++;
-  }
-
-  private notify(): void {
-    const state = this.state;
-    for (const listener of this.listeners) listener(state);
   }
 }

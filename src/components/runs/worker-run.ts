@@ -16,7 +16,8 @@
  */
 import {deadUnits, evaluate, fingerprint, fromJSON, Network, pixelSamples, toJSON, type NetworkConfig, type TrainingOptions} from "../nn/index.js";
 import {checkMaxEpochs, checkSpeed, LiveRun, type LiveRunOptions, type RunState} from "./live-run.js";
-import {deadLayerMessage} from "./explorer.js";
+import {DIAGNOSES, type DiagnosisName} from "./diagnoses.js";
+import {Emitter, type Run} from "./run.js";
 import {WorkerSession} from "./worker-pool.js";
 
 /** The data a training worker receives once: 8-bit images, one per row, and their labels. */
@@ -32,8 +33,8 @@ export interface TrainingWorkerInit {
 
 /** LiveRun options that cross to the worker; the diagnosis is named, not passed as a function. */
 export interface WorkerRunOptions extends Pick<LiveRunOptions, "evalEvery" | "sliceMs" | "speed" | "maxEpochs" | "notifyEveryMs" | "maxHistory"> {
-  /** "dead-layer": stop when every unit of a hidden layer is 0 on every test digit (deadLayerMessage). */
-  diagnose?: "dead-layer" | null;
+  /** A diagnosis by name (runs/diagnoses.ts), run on the test set: "dead-layer" stops when every unit of a hidden layer is 0 on every test digit. */
+  diagnose?: DiagnosisName | null;
   /**
    * With every state, also send the test set's confusion matrix, predictions and dead units
    * (computed in the worker, so the page's main thread need not). Default false.
@@ -106,7 +107,7 @@ export function liveRunHost(init: TrainingWorkerInit, post: (message: FromWorker
       current = m.id;
       const id = m.id;
       const {diagnose, details: withDetails, ...options} = m.options;
-      const created = new LiveRun(m.network, m.training, train, test, {...options, schedule, diagnose: diagnose === "dead-layer" ? (network) => deadLayerMessage(network, test) : undefined});
+      const created = new LiveRun(m.network, m.training, train, test, {...options, schedule, diagnose: diagnose ? (network) => DIAGNOSES[diagnose](network, test) : undefined});
       run = created;
       created.subscribe((state) => {
         const params = packParameters(created.network);
@@ -215,7 +216,7 @@ export class TrainingWorker {
  * resolving with the minibatch used), reset, adopt, setSpeed, setMaxEpochs, subscribe, dispose,
  * `state` (the latest the worker sent) and `network` (a mirror with the worker's weights).
  */
-export class WorkerRun {
+export class WorkerRun implements Run<RunState> {
   readonly networkConfig: NetworkConfig;
   readonly trainingOptions: TrainingOptions;
   /** A mirror of the worker's network: its weights are those of `state`. */
@@ -223,7 +224,7 @@ export class WorkerRun {
   state: RunState;
   /** The test-set details of `state` (when the run was created with `details`), else null. */
   details: RunDetails | null = null;
-  private readonly listeners = new Set<(state: RunState) => void>();
+  private readonly emitter = new Emitter<RunState>(() => this.state);
   private readonly tickets = new Map<number, (info: StepInfo | null) => void>();
   private nextTicket = 1;
   private disposed = false;
@@ -233,7 +234,7 @@ export class WorkerRun {
     this.networkConfig = networkConfig;
     this.trainingOptions = trainingOptions;
     this.network = new Network(networkConfig); // validates the config here, with the module's messages
-    this.state = {status: "idle", message: "", steps: 0, samplesSeen: 0, epoch: 0, trainLoss: NaN, testLoss: NaN, testAccuracy: NaN, samplesPerSecond: NaN, parameters: this.network.parameterCount, fingerprint: fingerprint(this.network.layers), history: []};
+    this.state = {status: "idle", message: "", end: null, steps: 0, samplesSeen: 0, epoch: 0, trainLoss: NaN, testLoss: NaN, testAccuracy: NaN, samplesPerSecond: NaN, parameters: this.network.parameterCount, fingerprint: fingerprint(this.network.layers), history: []};
     host.send({type: "create", id, network: networkConfig, training: trainingOptions, options});
   }
 
@@ -244,7 +245,7 @@ export class WorkerRun {
 
   /** Diverged or stopped by the diagnosis: nothing trains until reset(). */
   get ended(): boolean {
-    return this.state.status === "diverged" || this.state.status === "stopped";
+    return this.state.end !== null;
   }
 
   start(): void {
@@ -268,7 +269,7 @@ export class WorkerRun {
   reset(): void {
     if (this.disposed) return;
     this.host.restart();
-    if (this.state.message.startsWith("The training worker")) this.host.send({type: "create", id: this.id, network: this.networkConfig, training: this.trainingOptions, options: this.options});
+    if (this.state.end?.kind === "crashed") this.host.send({type: "create", id: this.id, network: this.networkConfig, training: this.trainingOptions, options: this.options});
     else this.host.send({type: "reset", id: this.id});
   }
 
@@ -292,16 +293,14 @@ export class WorkerRun {
   }
 
   subscribe(listener: (state: RunState) => void): () => void {
-    this.listeners.add(listener);
-    listener(this.state);
-    return () => this.listeners.delete(listener);
+    return this.emitter.subscribe(listener);
   }
 
   dispose(): void {
     if (this.disposed) return;
     this.disposed = true;
     this.host.send({type: "dispose", id: this.id});
-    this.listeners.clear();
+    this.emitter.clear();
     for (const resolve of this.tickets.values()) resolve(null);
     this.tickets.clear();
   }
@@ -313,7 +312,7 @@ export class WorkerRun {
       unpackParameters(this.network, message.params);
       this.state = message.state;
       this.details = message.details;
-      for (const listener of this.listeners) listener(this.state);
+      this.emitter.send(this.state);
     } else if (message.type === "stepped") {
       this.tickets.get(message.ticket)?.({indices: message.indices, loss: message.loss});
       this.tickets.delete(message.ticket);
@@ -327,7 +326,7 @@ export class WorkerRun {
 
   /** @internal */
   crashed(message: string): void {
-    this.publish({...this.state, status: "diverged", message: `The training worker crashed (${message}); press Reset to start it again.`});
+    this.publish({...this.state, status: "crashed", end: {kind: "crashed", error: message}, message: `The training worker crashed (${message}); press Reset to start it again.`});
     for (const resolve of this.tickets.values()) resolve(null);
     this.tickets.clear();
   }
@@ -335,6 +334,6 @@ export class WorkerRun {
   private publish(state: RunState): void {
     if (this.disposed) return;
     this.state = state;
-    for (const listener of this.listeners) listener(this.state);
+    this.emitter.send(state);
   }
 }
