@@ -68,15 +68,16 @@ test("ReLU at η = 10 kills a hidden layer: the run stops and says so, the dead 
   } else {
     await expect(metric(page, "message")).toContainText(/Diverged: .* at step \d+/);
   }
-  // Training stays stopped…
+  // Training stays stopped: Train is marked as not applying, and a forced click does nothing…
   const steps = await number(page, "steps");
-  await button(page, "Train").click();
+  await expect(button(page, "Train")).toHaveAttribute("aria-disabled", "true");
+  await button(page, "Train").click({force: true});
   await page.waitForTimeout(300);
   expect(await number(page, "steps")).toBe(steps);
   // …until Reset, which brings back live units and a run that steps.
   await button(page, "Reset").click();
   await expect(metric(page, "status")).toHaveText("idle");
-  await expect(metric(page, "message")).toHaveCount(0);
+  await expect(metric(page, "message")).toBeHidden();
   await expect.poll(async () => parseInt((await metric(page, "dead-units").textContent())!, 10)).toBeLessThan(16);
   await button(page, "Step").click();
   await expect(metric(page, "steps")).toHaveText("1");

@@ -77,7 +77,8 @@ test("a diverging run stops and says at which update", async ({page}) => {
   await expect(metric(page, "status")).toHaveText("diverged", {timeout: 30_000});
   await expect(metric(page, "message")).toContainText(/Diverged: .* at step \d+/);
   const steps = await number(page, "steps");
-  await button(page, "Train").click();
+  await expect(button(page, "Train")).toHaveAttribute("aria-disabled", "true");
+  await button(page, "Train").click({force: true});
   await page.waitForTimeout(300);
   expect(await number(page, "steps")).toBe(steps);
   await watch.expectClean();
@@ -99,7 +100,8 @@ test("the page keeps handling clicks while it trains", async ({page}) => {
     return out;
   });
   test.info().annotations.push({type: "main-thread delay while training (ms, max of 20)", description: Math.max(...delays).toFixed(1)});
-  await button(page, "Pause").click();
+  // The run may have finished its 3-epoch budget meanwhile (then Pause no longer applies).
+  await button(page, "Pause").click({force: true});
   await expect(metric(page, "status")).toHaveText("paused");
   await watch.expectClean();
 });

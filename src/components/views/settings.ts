@@ -29,6 +29,8 @@ export interface ControlSpec {
   name?: string;
   /** Choices: "select" (default) or "radio". */
   kind?: "select" | "radio";
+  /** Choices: the values offered (default: every value the field accepts). */
+  options?: readonly string[];
   /** Choices: the text shown for a value. */
   format?: (value: string) => string;
   /** Numbers: a slider beside the box. */
@@ -58,6 +60,8 @@ export interface Settings<S extends Schema> extends HTMLElement {
   controls: {[K in keyof S]: HTMLElement & {value: Values<S>[K]}};
   /** One sentence per URL value that fell back to its default. */
   problems: string[];
+  /** The key the reader changed last (null before any change, or after set()). */
+  lastKey: string | null;
   /** Sets several values as if the reader had (Load, a suggestion); throws RangeError for a value its field refuses. */
   set(changes: Partial<Values<S>>): void;
 }
@@ -95,6 +99,7 @@ export function runSettings<S extends Schema>(schema: S, specs: ControlSpecs<S>,
   const commit = (changes: Partial<Values<S>>, changedKey: string | null) => {
     let next = applyChange(schema, values, changes);
     if (next === values) return;
+    root.lastKey = changedKey;
     if (changedKey && adjust) next = applyChange(schema, next, adjust(changedKey, next, values) ?? {});
     values = next;
     show();
@@ -108,7 +113,7 @@ export function runSettings<S extends Schema>(schema: S, specs: ControlSpecs<S>,
     if (field.options) {
       const format = spec.format ?? String;
       const make = spec.kind === "radio" ? Inputs.radio : Inputs.select;
-      control = make(field.options as string[], {label: spec.label, value: values[key] as string, format}) as HTMLElement & {value: unknown};
+      control = make((spec.options ?? field.options) as string[], {label: spec.label, value: values[key] as string, format}) as HTMLElement & {value: unknown};
     } else {
       control = numberControl({label: spec.label, name: spec.name ?? key, value: values[key] as number, min: field.min ?? -Infinity, max: field.max ?? Infinity, integer: field.integer, slider: spec.slider ?? false});
     }
@@ -125,6 +130,7 @@ export function runSettings<S extends Schema>(schema: S, specs: ControlSpecs<S>,
   Object.defineProperty(root, "value", {get: () => values});
   root.controls = controls as Settings<S>["controls"];
   root.problems = read.problems;
+  root.lastKey = null;
   root.set = (changes) => commit(changes, null);
   writeAddress();
   return root;
