@@ -3,7 +3,7 @@
 // their pure helpers.
 import {describe, expect, it} from "vitest";
 import {actionApplies, countWords, runPanel, trainingMetrics} from "../../src/components/views/run-panel.js";
-import {applyChange, runSettings, watchSetting} from "../../src/components/views/settings.js";
+import {applyChange, runSettings, watchSetting, type SettingsOptions} from "../../src/components/views/settings.js";
 import {checkNumber} from "../../src/components/views/number-control.js";
 import {Emitter, type Run, type RunStateBase, type RunStatus} from "../../src/components/runs/run.js";
 import {labSchema} from "../../src/components/runs/lab.js";
@@ -127,7 +127,7 @@ describe("runPanel", () => {
 });
 
 describe("runSettings", () => {
-  const make = (search = "", adjust?: Parameters<typeof runSettings<typeof labSchema>>[2]["adjust"]) =>
+  const make = (search = "", adjust?: SettingsOptions<typeof labSchema>["adjust"]) =>
     runSettings(labSchema, {dataset: {label: "Digits", kind: "radio"}, lr: {label: "Learning rate η", name: "η", slider: "log"}, batch: {label: "Minibatch size B", name: "B"}}, {search, writeUrl: false, adjust});
   const typeInto = (control: HTMLElement, text: string) => {
     const box = control.querySelector<HTMLInputElement>('input[type="number"]')!;
