@@ -87,7 +87,7 @@ export function networkDiagram({layers, activations, z, labels = {}, inputGrid, 
       const hl = highlight && highlight.layer === l && highlight.unit === i;
       const shape = l === 0 && inputGrid
         ? svg`<rect x=${x - r} y=${y - r} width=${2 * r} height=${2 * r} fill=${inColor(a)} stroke="var(--theme-foreground-faint)"/>`
-        : svg`<circle cx=${x} cy=${y} r=${r} fill=${(l === 0 ? inColor : aColor)(a)} stroke=${hl ? p.weightPositive : "var(--theme-foreground-muted)"} stroke-width=${hl ? 2.5 : 1}/>`;
+        : svg`<circle cx=${x} cy=${y} r=${r} fill=${(l === 0 ? inColor : aColor)(a)} stroke=${hl ? p.weightPositive : "var(--theme-foreground-muted)"} stroke-width=${hl ? 2.5 : 1} />`;
       const label = l === columns - 1 && labels[l] ? svg`<text x=${x + r + 5} y=${y} dy="0.32em" font-size="11" fill="currentColor">${labels[l][i]} ${Number.isFinite(a) ? a.toFixed(2) : ""}</text>` : null;
       return svg`<g class="unit" data-layer=${l} data-unit=${i}><title>${text}</title>${shape}${label}</g>`;
     })
