@@ -141,12 +141,15 @@ export function train(options: ReturnType<Command["opts"]>): TrainResult {
   if (layers[0] !== inputSize) throw new InvalidArgumentError(`--layers must start with ${inputSize} for --dataset ${o.dataset}, got ${layers[0]}`);
   const page = o.subset === "page";
   let trainSet: LabelledImages, testSet: LabelledImages;
-  if (lab) (trainSet = labSet(o.dataset as LabDataset, "train")), (testSet = labSet(o.dataset as LabDataset, "test"));
-  else {
+  if (lab) {
+    trainSet = labSet(o.dataset as LabDataset, "train");
+    testSet = labSet(o.dataset as LabDataset, "test");
+  } else {
     say("reading MNIST (checking the files' SHA-256)…");
     const trainFile = readMnist("train"), testFile = readMnist("test");
     const pick = (name: SubsetName, file: LabelledImages, n: number) => (page ? selectSubset(name, file) : subsetOf(file, n, `--${name}`));
-    (trainSet = pick("train", trainFile, o.train)), (testSet = pick("test", testFile, o.test));
+    trainSet = pick("train", trainFile, o.train);
+    testSet = pick("test", testFile, o.test);
   }
   const {network: networkConfig, training} = mnistRun({activation: o.activation, init: o.init, optimizer: o.optimizer, lr: o.lr, batch: o.batch, momentum: o.momentum, seed: o.seed}, layers);
   say(`building ${layers.join("→")} (${layers.slice(1).reduce((sum, n, l) => sum + n * (layers[l] + 1), 0).toLocaleString("en")} parameters) and fingerprinting its initial weights…`);
@@ -172,7 +175,10 @@ export function train(options: ReturnType<Command["opts"]>): TrainResult {
     if (Number.isFinite(loss)) {
       lastLoss = loss;
       // Final train loss: mean over the last epoch's worth of updates.
-      if (done > total - stepsPerEpoch) (lossSum += loss * n), (lossCount += n);
+      if (done > total - stepsPerEpoch) {
+        lossSum += loss * n;
+        lossCount += n;
+      }
     }
     if (!o.quiet) bar.update(trainer.steps, {epoch: (trainer.samplesSeen / trainSet.count).toFixed(2), loss: lastLoss.toFixed(3), speed: Math.round((trainer.samplesSeen / computeMs) * 1000)});
   }

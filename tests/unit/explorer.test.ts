@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 import fc from "fast-check";
-import {arraySamples, deadUnits, Network, pixelSamples, source, type Layer, type NetworkConfig} from "../../src/components/nn/index.js";
+import {deadUnits, Network, pixelSamples, source, type Layer, type NetworkConfig} from "../../src/components/nn/index.js";
 import {contributions, deadLayerMessage, heldOutIndices, perClassAccuracy, pixelLattice, restrictInputs, signalPropagation, snapshot, updateSizes} from "../../src/components/runs/explorer.js";
 import {defaultEta, ETA_GRID, type EtaTable} from "../../src/components/runs/eta-defaults.js";
 import {ETA_TABLE} from "../../src/components/runs/eta-table.js";
@@ -185,7 +185,10 @@ describe("mnistPreprocess", () => {
     p.forEach((v, i) => {
       if (v <= 0) return;
       const x = i % 28, y = Math.floor(i / 28);
-      x0 = Math.min(x0, x), x1 = Math.max(x1, x), y0 = Math.min(y0, y), y1 = Math.max(y1, y);
+      x0 = Math.min(x0, x);
+      x1 = Math.max(x1, x);
+      y0 = Math.min(y0, y);
+      y1 = Math.max(y1, y);
     });
     return {w: x1 - x0 + 1, h: y1 - y0 + 1};
   };

@@ -149,7 +149,10 @@ describe("firstLayerKernel (WebAssembly SIMD)", () => {
         let nnz = 0;
         for (let i = 0; i < 23; i++) {
           const v = inputs[(start + c) * 23 + i];
-          if (v !== 0) (index[nnz] = i), (value[nnz++] = v);
+          if (v !== 0) {
+            index[nnz] = i;
+            value[nnz++] = v;
+          }
         }
         sparseAffine(weights, biases, index, value, nnz, z, 23, 13);
         expectBitIdentical(zs.subarray(c * 13, (c + 1) * 13), z, `input ${start + c}`);

@@ -30,7 +30,10 @@ function manual() {
     /** Runs ticks until none is queued (at most `limit` rounds); returns the rounds run. */
     drain(limit = 10_000): number {
       let rounds = 0;
-      while (queue.length && rounds < limit) (this.round(), rounds++);
+      while (queue.length && rounds < limit) {
+        this.round();
+        rounds++;
+      }
       expect(queue.length, "ticks still queued after the limit").toBe(0);
       return rounds;
     },

@@ -194,7 +194,10 @@ export class Network {
     let nnz = 0;
     for (let i = 0; i < x.length; i++) {
       const v = (x[i] = input[i]);
-      if (v !== 0) (index[nnz] = i), (value[nnz++] = v);
+      if (v !== 0) {
+        index[nnz] = i;
+        value[nnz++] = v;
+      }
     }
     this.sparse.nnz = nnz;
     // Both kernels give the same bits; the sparse one is faster when most inputs are 0.
@@ -348,7 +351,10 @@ export class Network {
       let nnz = 0;
       for (let i = 0; i < n; i++) {
         const v = inputs[o + i];
-        if (v !== 0) (index[nnz] = i), (value[nnz++] = v);
+        if (v !== 0) {
+          index[nnz] = i;
+          value[nnz++] = v;
+        }
       }
       if (kernel) {
         kernel.run(nnz);

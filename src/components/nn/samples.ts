@@ -43,7 +43,10 @@ export function pixelSamples(pixels: Uint8Array, labels: ArrayLike<number>, inpu
       offsets[i] = n;
       for (let j = 0, o = i * inputSize; j < inputSize; j++) {
         const v = pixels[o + j];
-        if (v !== 0) (columns[n] = j), (values[n++] = v);
+        if (v !== 0) {
+          columns[n] = j;
+          values[n++] = v;
+        }
       }
     }
     offsets[count] = nnz;
@@ -60,7 +63,10 @@ export function pixelSamples(pixels: Uint8Array, labels: ArrayLike<number>, inpu
       const rows = offsets ?? compress();
       const {index, value} = into;
       const start = rows[i], nnz = rows[i + 1] - start;
-      for (let k = 0; k < nnz; k++) (index[k] = columns[start + k]), (value[k] = values[start + k] * scale);
+      for (let k = 0; k < nnz; k++) {
+        index[k] = columns[start + k];
+        value[k] = values[start + k] * scale;
+      }
       into.nnz = nnz;
     },
   };

@@ -158,7 +158,10 @@ export class Trainer {
         samples.sparse(i, sparse);
         for (let n = 0; n < sparse.nnz; n++) {
           const column = sparse.index[n];
-          if (!touched.mark[column]) (touched.mark[column] = 1), (touched.index[touched.count++] = column);
+          if (!touched.mark[column]) {
+            touched.mark[column] = 1;
+            touched.index[touched.count++] = column;
+          }
         }
         network.forwardSparse();
         loss += network.loss(label);

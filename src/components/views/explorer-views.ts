@@ -362,7 +362,10 @@ export function confusionMatrix(confusion: ArrayLike<number>, {width = 420, sele
       const pick = () => chart.dispatchEvent(new CustomEvent("cellpick", {detail: {actual: d.actual, guess: d.guess}, bubbles: true}));
       rect.addEventListener("click", pick);
       rect.addEventListener("keydown", (e) => {
-        if (e.key === "Enter" || e.key === " ") (pick(), e.preventDefault());
+        if (e.key === "Enter" || e.key === " ") {
+          pick();
+          e.preventDefault();
+        }
       });
     });
   });

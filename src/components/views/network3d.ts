@@ -274,7 +274,11 @@ export function network3d(sizes: number[], {width, height}: {width: number; heig
     dirty = false;
     renderer.render(scene, camera);
     frames++;
-    if (now - fpsClock >= 1000) (fps = (frames * 1000) / (now - fpsClock)), (frames = 0), (fpsClock = now);
+    if (now - fpsClock >= 1000) {
+      fps = (frames * 1000) / (now - fpsClock);
+      frames = 0;
+      fpsClock = now;
+    }
   }
   requestAnimationFrame(frame);
 
