@@ -12,7 +12,7 @@ export const pages: {name: string; path: string}[] = [
   {name: "Training on MNIST", path: "/mnist"},
   {name: "Neuron lab", path: "/neuron-lab"},
   {name: "Compare", path: "/compare"},
-  {name: "Your own experiment", path: "/experiment"}
+  {name: "Your own experiment", path: "/experiment"},
 ];
 
 export default {
@@ -34,5 +34,5 @@ export default {
   pager: true,
   search: true,
   toc: true,
-  footer: "Digit workbook: small neural networks reading digits. Works offline."
+  footer: "Digit workbook: small neural networks reading digits. Works offline.",
 };

@@ -29,17 +29,8 @@ export default defineConfig({
     trace: "off",
     launchOptions: {
       executablePath,
-      args: [
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--disable-sync",
-        "--no-first-run",
-        "--disable-quic",
-        "--enable-unsafe-swiftshader"
-      ]
-    }
+      args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--enable-unsafe-swiftshader"],
+    },
   },
   webServer: {
     command: `python3 -m http.server ${port} --bind 127.0.0.1 --directory dist`,
@@ -47,6 +38,6 @@ export default defineConfig({
     reuseExistingServer: !process.env.CI,
     timeout: 30_000,
     stdout: "ignore",
-    stderr: "ignore"
-  }
+    stderr: "ignore",
+  },
 });

@@ -8,6 +8,6 @@ export default defineConfig({
     exclude: ["tests/e2e/**", "node_modules/**", "dist/**", "src/.observablehq/**"],
     environment: "node",
     testTimeout: 60_000,
-    hookTimeout: 60_000
-  }
+    hookTimeout: 60_000,
+  },
 });

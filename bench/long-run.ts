@@ -17,11 +17,7 @@ import {existsSync, mkdirSync, writeFileSync} from "node:fs";
 import {Command} from "commander";
 import {chromium} from "@playwright/test";
 
-const opts = new Command("long-run")
-  .option("--minutes <n>", "length of the run", "30")
-  .option("--port <n>", "port for the static server", "4191")
-  .parse()
-  .opts<{minutes: string; port: string}>();
+const opts = new Command("long-run").option("--minutes <n>", "length of the run", "30").option("--port <n>", "port for the static server", "4191").parse().opts<{minutes: string; port: string}>();
 const minutes = Number(opts.minutes);
 if (!(minutes >= 1.5)) throw new RangeError(`--minutes must be at least 1.5, got ${opts.minutes}`);
 if (!existsSync("dist/mnist.html")) throw new Error("dist/mnist.html is missing: run `npm run build` first");
@@ -30,7 +26,10 @@ const windows = Math.floor((minutes * 60_000) / WINDOW_MS);
 
 const server = spawn("python3", ["-m", "http.server", opts.port, "--bind", "127.0.0.1", "--directory", "dist"], {stdio: "ignore"});
 const executablePath = process.env.CHROMIUM_PATH || (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
-const browser = await chromium.launch({executablePath, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]});
+const browser = await chromium.launch({
+  executablePath,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"],
+});
 try {
   await new Promise((r) => setTimeout(r, 800));
   const page = await browser.newPage({viewport: {width: 1280, height: 900}});
@@ -68,7 +67,9 @@ try {
   const ratio = last / first;
   const verdict = ratio >= 0.8 ? "PASS" : "FAIL";
   const sorted = rows.map((r) => r.updates).sort((a, b) => a - b);
-  console.log(`first minute ${Math.round(first)} updates / 30 s; last window ${last}; ratio ${ratio.toFixed(3)} (target: no slowdown beyond 20 %): ${verdict}; all windows ${sorted[0]}–${sorted.at(-1)}, median ${sorted[Math.floor(sorted.length / 2)]}; status at the end: ${status}`);
+  console.log(
+    `first minute ${Math.round(first)} updates / 30 s; last window ${last}; ratio ${ratio.toFixed(3)} (target: no slowdown beyond 20 %): ${verdict}; all windows ${sorted[0]}–${sorted.at(-1)}, median ${sorted[Math.floor(sorted.length / 2)]}; status at the end: ${status}`,
+  );
   mkdirSync("bench/results", {recursive: true});
   writeFileSync("bench/results/long-run.json", JSON.stringify({minutes, windows: rows, firstMinutePer30s: first, lastPer30s: last, ratio, verdict, date: new Date().toISOString()}, null, 2));
 } finally {

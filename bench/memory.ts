@@ -46,7 +46,14 @@ async function measure(workload: string, batchSize: number, learningRate: number
   observer.disconnect();
   gc!();
   const heap10 = process.memoryUsage().heapUsed;
-  return {workload, epochs: trainer.epoch, heapAfterEpoch1MB: heap1 / 2 ** 20, heapAfterEpoch10MB: heap10 / 2 ** 20, collectionsDuringEpochs2to10: collections, samplesPerSecond: (9 * samples.count) / seconds};
+  return {
+    workload,
+    epochs: trainer.epoch,
+    heapAfterEpoch1MB: heap1 / 2 ** 20,
+    heapAfterEpoch10MB: heap10 / 2 ** 20,
+    collectionsDuringEpochs2to10: collections,
+    samplesPerSecond: (9 * samples.count) / seconds,
+  };
 }
 
 /** Control: the same counting around a loop that does allocate, so a zero above means something. */
@@ -68,7 +75,9 @@ export async function memoryResults(): Promise<{results: MemoryResult[]; control
 if (process.argv[1]?.endsWith("memory.ts")) {
   const {results, controlCollections} = await memoryResults();
   for (const r of results) {
-    console.log(`${r.workload}: heap ${r.heapAfterEpoch1MB.toFixed(2)} MB after epoch 1, ${r.heapAfterEpoch10MB.toFixed(2)} MB after epoch ${r.epochs}; ${r.collectionsDuringEpochs2to10} garbage collections during epochs 2–10; ${Math.round(r.samplesPerSecond)} samples/s`);
+    console.log(
+      `${r.workload}: heap ${r.heapAfterEpoch1MB.toFixed(2)} MB after epoch 1, ${r.heapAfterEpoch10MB.toFixed(2)} MB after epoch ${r.epochs}; ${r.collectionsDuringEpochs2to10} garbage collections during epochs 2–10; ${Math.round(r.samplesPerSecond)} samples/s`,
+    );
   }
   console.log(`control: allocating 200,000 small arrays triggered ${controlCollections} garbage collections`);
   mkdirSync("bench/results", {recursive: true});

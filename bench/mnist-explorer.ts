@@ -25,7 +25,10 @@ const arg = (name: string, fallback: number) => {
   const k = process.argv.indexOf(`--${name}`);
   return k >= 0 ? Number(process.argv[k + 1]) : fallback;
 };
-const port = arg("port", 4378), seconds = arg("seconds", 10), rounds = arg("rounds", 3), viewport = arg("viewport", 0);
+const port = arg("port", 4378),
+  seconds = arg("seconds", 10),
+  rounds = arg("rounds", 3),
+  viewport = arg("viewport", 0);
 if (!existsSync("dist/mnist.html")) throw new Error("dist/mnist.html missing: run `npm run build` first");
 const server = spawn("python3", ["-m", "http.server", String(port), "--bind", "127.0.0.1", "--directory", "dist"], {stdio: "ignore"});
 const results: {fps: number; samplesPerSecondWall: number; viewUpdatesPerSecond: number; loadAverage1m: number[]}[] = [];
@@ -47,7 +50,8 @@ try {
     await page.waitForTimeout(500);
     const load0 = loadavg()[0];
     // Passed as source text: tsx would otherwise wrap the function's inner helpers in __name(), unknown in the page.
-    const r: {fps: number; samplesPerSecondWall: number; viewUpdatesPerSecond: number; testAccuracy: string; timing: {refresh: number; jobs: number[]; count: number}} = await page.evaluate(`(async (seconds) => {
+    const r: {fps: number; samplesPerSecondWall: number; viewUpdatesPerSecond: number; testAccuracy: string; timing: {refresh: number; jobs: number[]; count: number}} =
+      await page.evaluate(`(async (seconds) => {
       const read = (name) => Number(document.querySelector('[data-metric="' + name + '"]').textContent.replace(/[^0-9.]/g, ""));
       const refreshes = () => Number(document.querySelector(".sparklines-slot").dataset.refreshes || 0);
       document.querySelector('[data-action="train"]').click();
@@ -63,17 +67,37 @@ try {
       return {fps: (frames * 1000) / (t1 - t0), samplesPerSecondWall: ((s1 - s0) * 1000) / (t1 - t0), viewUpdatesPerSecond: ((v1 - v0) * 1000) / (t1 - t0), testAccuracy: document.querySelector('[data-metric="test-accuracy"]').textContent, timing: window.explorerTiming};
     })(${seconds})`);
     const perRefresh = (ms: number) => +(ms / Math.max(1, r.timing.count)).toFixed(1);
-    const row = {round, seconds, viewportHeight: viewport || Math.min(16000, height), msPerRedraw: {compute: perRefresh(r.timing.refresh), jobs: r.timing.jobs.map(perRefresh)}, fps: +r.fps.toFixed(1), samplesPerSecondWall: Math.round(r.samplesPerSecondWall), viewUpdatesPerSecond: +r.viewUpdatesPerSecond.toFixed(2), testAccuracy: r.testAccuracy, loadAverage1m: [+load0.toFixed(2), +loadavg()[0].toFixed(2)]};
+    const row = {
+      round,
+      seconds,
+      viewportHeight: viewport || Math.min(16000, height),
+      msPerRedraw: {compute: perRefresh(r.timing.refresh), jobs: r.timing.jobs.map(perRefresh)},
+      fps: +r.fps.toFixed(1),
+      samplesPerSecondWall: Math.round(r.samplesPerSecondWall),
+      viewUpdatesPerSecond: +r.viewUpdatesPerSecond.toFixed(2),
+      testAccuracy: r.testAccuracy,
+      loadAverage1m: [+load0.toFixed(2), +loadavg()[0].toFixed(2)],
+    };
     results.push(row);
     process.stdout.write(JSON.stringify(row) + "\n");
     await page.close();
   }
   await browser.close();
   const median = (xs: number[]) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
-  const fps = median(results.map((r) => r.fps)), sps = median(results.map((r) => r.samplesPerSecondWall)), ups = median(results.map((r) => r.viewUpdatesPerSecond));
+  const fps = median(results.map((r) => r.fps)),
+    sps = median(results.map((r) => r.samplesPerSecondWall)),
+    ups = median(results.map((r) => r.viewUpdatesPerSecond));
   const verdict = (ok: boolean) => (ok ? "PASS" : "FAIL");
   process.stdout.write(
-    JSON.stringify({median: {fps, samplesPerSecondWall: sps, viewUpdatesPerSecond: ups}, cores: cpus().length, targets: {fps: `${fps} ≥ 30: ${verdict(fps >= 30)}`, samples: `${sps} ≥ 20000: ${verdict(sps >= 20000)}`, views: `${ups} ≥ 4: ${verdict(ups >= 4)}`}}, null, 2) + "\n"
+    JSON.stringify(
+      {
+        median: {fps, samplesPerSecondWall: sps, viewUpdatesPerSecond: ups},
+        cores: cpus().length,
+        targets: {fps: `${fps} ≥ 30: ${verdict(fps >= 30)}`, samples: `${sps} ≥ 20000: ${verdict(sps >= 20000)}`, views: `${ups} ≥ 4: ${verdict(ups >= 4)}`},
+      },
+      null,
+      2,
+    ) + "\n",
   );
 } finally {
   server.kill();

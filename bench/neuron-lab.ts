@@ -17,7 +17,8 @@ const arg = (name: string, fallback: number) => {
   const k = process.argv.indexOf(`--${name}`);
   return k >= 0 ? Number(process.argv[k + 1]) : fallback;
 };
-const port = arg("port", 4377), seconds = arg("seconds", 10);
+const port = arg("port", 4377),
+  seconds = arg("seconds", 10);
 if (!existsSync("dist/neuron-lab.html")) throw new Error("dist/neuron-lab.html missing: run `npm run build` first");
 const server = spawn(process.execPath, ["node_modules/sirv-cli/bin.js", "dist", "--host", "127.0.0.1", "--port", String(port), "--quiet"], {stdio: "ignore"});
 try {
@@ -52,7 +53,22 @@ try {
     return {fps: (frames * 1000) / (t1 - t0), samplesPerSecondWall: ((s1 - s0) * 1000) / (t1 - t0), testAccuracy: document.querySelector('[data-metric="test-accuracy"]')?.textContent, samplesSeen: s1};
   })(${seconds})`);
   await browser.close();
-  process.stdout.write(JSON.stringify({renderer, wires: 4408, seconds, ...result, fps: +result.fps.toFixed(1), samplesPerSecondWall: Math.round(result.samplesPerSecondWall), loadAverage1m: [+load0.toFixed(2), +loadavg()[0].toFixed(2)], cores: cpus().length}, null, 2) + "\n");
+  process.stdout.write(
+    JSON.stringify(
+      {
+        renderer,
+        wires: 4408,
+        seconds,
+        ...result,
+        fps: +result.fps.toFixed(1),
+        samplesPerSecondWall: Math.round(result.samplesPerSecondWall),
+        loadAverage1m: [+load0.toFixed(2), +loadavg()[0].toFixed(2)],
+        cores: cpus().length,
+      },
+      null,
+      2,
+    ) + "\n",
+  );
 } finally {
   server.kill();
 }

@@ -128,9 +128,7 @@ class Progress {
   private done = 0;
 
   constructor(private readonly total: number) {
-    this.bars = process.stderr.isTTY
-      ? new MultiBar({format: "{bar} {percentage}% | {label}", hideCursor: true, clearOnComplete: true, stream: process.stderr}, Presets.shades_classic)
-      : null;
+    this.bars = process.stderr.isTTY ? new MultiBar({format: "{bar} {percentage}% | {label}", hideCursor: true, clearOnComplete: true, stream: process.stderr}, Presets.shades_classic) : null;
     this.overall = this.bars?.create(total, 0, {label: ""}) ?? null;
   }
 
@@ -166,7 +164,8 @@ async function main(): Promise<void> {
   const libs = select(LIBS, options.only, "library");
   ensurePeersInstalled();
 
-  const loadAtStart = loadavg(), engineAtStart = engineRevision();
+  const loadAtStart = loadavg(),
+    engineAtStart = engineRevision();
   const trainCount = options.quick ? QUICK_TRAIN : MNIST_TRAIN;
   const budgetMs = options.budget * 1000;
   const minInferMs = options.quick ? 300 : 2000;
@@ -213,7 +212,8 @@ async function main(): Promise<void> {
       };
       const name = `${w.label} · ${lib.id} · round ${round}/${w.accuracyOnly ? 1 : options.rounds}`;
       progress.start(name);
-      const loadBefore = loadavg()[0], engine = engineRevision();
+      const loadBefore = loadavg()[0],
+        engine = engineRevision();
       try {
         const result = {...(await runChild(lib, job, (m) => progress.update(m.done, m.total))), loadBefore, engine};
         runs.push(result);
@@ -231,7 +231,9 @@ async function main(): Promise<void> {
   }
 
   const {rows, verdicts} = summarise(workloads, libs, runs);
-  console.log(render({workloads, libs, rows, verdicts, failures, skips, trainCount, rounds: options.rounds, budgetSeconds: options.budget, accuracyBudgetSeconds: ACCURACY_BUDGET_FACTOR * options.budget}));
+  console.log(
+    render({workloads, libs, rows, verdicts, failures, skips, trainCount, rounds: options.rounds, budgetSeconds: options.budget, accuracyBudgetSeconds: ACCURACY_BUDGET_FACTOR * options.budget}),
+  );
 
   const results = {
     meta: {

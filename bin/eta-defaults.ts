@@ -66,12 +66,15 @@ for (const optimizer of ETA_OPTIMIZERS) {
     }
   }
 }
-writeFileSync(o.out, `// Written by \`npm run -s eta-defaults\` (bin/eta-defaults.ts) on ${new Date().toISOString().slice(0, 10)}; do not edit by hand.\nimport type {EtaTable} from "./eta-defaults.js";\nexport const ETA_TABLE: EtaTable = ${JSON.stringify(table)};\n`);
+writeFileSync(
+  o.out,
+  `// Written by \`npm run -s eta-defaults\` (bin/eta-defaults.ts) on ${new Date().toISOString().slice(0, 10)}; do not edit by hand.\nimport type {EtaTable} from "./eta-defaults.js";\nexport const ETA_TABLE: EtaTable = ${JSON.stringify(table)};\n`,
+);
 const head = `| optimiser | B | ${activations.join(" | ")} |\n|---|---|${activations.map(() => "---").join("|")}|`;
 const rows = ETA_OPTIMIZERS.flatMap((optimizer) =>
   ETA_BATCHES.map((batch) => {
     const cell = (a: string) => table.cells.find((c) => c.optimizer === optimizer && c.batch === batch && c.activation === a)!;
     return `| ${optimizer === "momentum" ? "SGD, μ 0.9" : "Adam"} | ${batch} | ${activations.map((a) => `${cell(a).lr} (${(100 * cell(a).accuracy).toFixed(1)} %)`).join(" | ")} |`;
-  })
+  }),
 );
 process.stdout.write([head, ...rows].join("\n") + "\n");

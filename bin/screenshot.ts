@@ -30,7 +30,10 @@ try {
   await new Promise((r) => setTimeout(r, 800));
   mkdirSync(opts.out, {recursive: true});
   const executablePath = process.env.CHROMIUM_PATH || (existsSync("/usr/bin/chromium") ? "/usr/bin/chromium" : undefined);
-  const browser = await chromium.launch({executablePath, args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--enable-unsafe-swiftshader"]});
+  const browser = await chromium.launch({
+    executablePath,
+    args: ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic", "--enable-unsafe-swiftshader"],
+  });
   for (const path of program.args) {
     for (const width of opts.width.split(",").map(Number)) {
       for (const scheme of opts.scheme.split(",") as ("light" | "dark")[]) {

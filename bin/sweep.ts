@@ -19,11 +19,33 @@ import {fileURLToPath} from "node:url";
 import {Command, InvalidArgumentError, Option} from "commander";
 import cliProgress from "cli-progress";
 import {Tinypool} from "tinypool";
-import {DEFAULT_GRID, expandGrid, GridError, logSpace, mergeSweepFiles, parseShard, readSweepFile, runSweepRun, shardRuns, sweepFileText, SweepFileError, SWEEP_FORMAT, SWEEP_VERSION, validateGrid, type SweepFile, type SweepGrid, type SweepResult} from "../src/components/runs/sweep.js";
+import {
+  DEFAULT_GRID,
+  expandGrid,
+  GridError,
+  logSpace,
+  mergeSweepFiles,
+  parseShard,
+  readSweepFile,
+  runSweepRun,
+  shardRuns,
+  sweepFileText,
+  SweepFileError,
+  SWEEP_FORMAT,
+  SWEEP_VERSION,
+  validateGrid,
+  type SweepFile,
+  type SweepGrid,
+  type SweepResult,
+} from "../src/components/runs/sweep.js";
 import {sweepSamples} from "../src/components/runs/sweep-data.js";
 import {pageSubsets} from "../src/components/runs/sweep-node.js";
 
-const names = (text: string) => text.split(",").map((s) => s.trim()).filter(Boolean);
+const names = (text: string) =>
+  text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 const numbers = (flag: string) => (text: string) =>
   names(text).map((s) => {
     const v = Number(s);
@@ -66,7 +88,10 @@ async function workerBundle(): Promise<string> {
 export async function sweep(grid: SweepGrid, {shard, workers, quiet}: {shard?: {index: number; count: number}; workers: number; quiet?: boolean}): Promise<SweepFile> {
   const all = expandGrid(grid);
   const runs = shard ? shardRuns(all, shard.index, shard.count) : all;
-  const bar = new cliProgress.SingleBar({format: "sweep |{bar}| {value}/{total} runs | {eta_formatted} left | last: {last}", stream: process.stderr, noTTYOutput: !quiet, notTTYSchedule: 2000}, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    {format: "sweep |{bar}| {value}/{total} runs | {eta_formatted} left | last: {last}", stream: process.stderr, noTTYOutput: !quiet, notTTYSchedule: 2000},
+    cliProgress.Presets.shades_classic,
+  );
   if (!quiet) bar.start(runs.length, 0, {last: "–"});
   const done = (r: SweepResult) => {
     if (!quiet) bar.increment({last: `${r.key} seed ${r.seed}: ${r.diverged ? "diverged" : `${(100 * r.testAccuracy).toFixed(1)} %`}`});
@@ -93,8 +118,8 @@ export async function sweep(grid: SweepGrid, {shard, workers, quiet}: {shard?: {
               process.stderr.write(`sweep: run ${run.index} (${run.key} seed ${run.seed}) failed (${(error as Error).message}); retrying once\n`);
               return attempt(run);
             })
-            .then(done)
-        )
+            .then(done),
+        ),
       );
     } finally {
       await pool.destroy();
@@ -196,7 +221,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     const o = command.opts();
     const grid = gridFromFlags(o);
-    if (o.printGrid) return void process.stdout.write(JSON.stringify(grid, null, 2) + "\n"), 0;
+    if (o.printGrid) return (void process.stdout.write(JSON.stringify(grid, null, 2) + "\n"), 0);
     const shard = o.shard ? parseShard(o.shard) : undefined;
     if (o.out && existsSync(o.out) && !o.force) throw new InvalidArgumentError(`--out ${o.out} exists; pass --force to overwrite it`);
     const file = await sweep(grid, {shard, workers: o.workers, quiet: o.quiet});

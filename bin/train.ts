@@ -13,7 +13,20 @@ import {accessSync, constants, existsSync, statSync, writeFileSync} from "node:f
 import {dirname, resolve} from "node:path";
 import {Command, InvalidArgumentError, Option} from "commander";
 import cliProgress from "cli-progress";
-import {activationNames, evaluate, fingerprint, initNames, Network, pixelSamples, toJSON, Trainer, type ActivationName, type InitName, type NetworkConfig, type TrainingOptions} from "../src/components/nn/index.js";
+import {
+  activationNames,
+  evaluate,
+  fingerprint,
+  initNames,
+  Network,
+  pixelSamples,
+  toJSON,
+  Trainer,
+  type ActivationName,
+  type InitName,
+  type NetworkConfig,
+  type TrainingOptions,
+} from "../src/components/nn/index.js";
 import {readMnist} from "../src/components/datasets/mnist-node.js";
 import {balancedIndices, DATA_SEED, perClassFor, selectSubset, take, type SubsetName} from "../src/components/datasets/subsets.js";
 import type {LabelledImages} from "../src/components/datasets/idx.js";
@@ -27,22 +40,27 @@ import {LAB_LAYERS} from "../src/components/runs/lab.js";
 import {labSet} from "../src/components/datasets/lab-node.js";
 import {LAB_DATASETS, type LabDataset} from "../src/components/datasets/lab-sets.js";
 
-const integer = (name: string, min: number, max = Number.MAX_SAFE_INTEGER) => (text: string) => {
-  const value = Number(text);
-  if (!/^\s*\d+\s*$/.test(text) || !Number.isInteger(value) || value < min || value > max) throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
-  return value;
-};
+const integer =
+  (name: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
+  (text: string) => {
+    const value = Number(text);
+    if (!/^\s*\d+\s*$/.test(text) || !Number.isInteger(value) || value < min || value > max)
+      throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+    return value;
+  };
 const positive = (name: string) => (text: string) => {
   const value = Number(text);
   if (text.trim() === "" || !Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`${name} must be a finite number > 0, got ${JSON.stringify(text)}`);
   return value;
 };
 /** A number in [min, max] (the ranges the pages and URLs use too). */
-const within = (name: string, [min, max]: readonly [number, number]) => (text: string) => {
-  const value = Number(text);
-  if (text.trim() === "" || !(value >= min && value <= max)) throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}, got ${JSON.stringify(text)}`);
-  return value;
-};
+const within =
+  (name: string, [min, max]: readonly [number, number]) =>
+  (text: string) => {
+    const value = Number(text);
+    if (text.trim() === "" || !(value >= min && value <= max)) throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}, got ${JSON.stringify(text)}`);
+    return value;
+  };
 const layerList = (text: string) => {
   const sizes = text.split(",").map((s) => Number(s));
   if (sizes.length < 2 || sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new InvalidArgumentError(`layers must be comma-separated integers ≥ 1 (input first), got ${JSON.stringify(text)}`);
@@ -99,13 +117,22 @@ export function program(): Command {
   return new Command("train")
     .description("Train a fully-connected network on MNIST and print one JSON result on stdout.")
     .addOption(new Option("--dataset <name>", "mnist (28×28), or the neuron lab's fixed 16×16 sets: procedural, mnist16").choices(["mnist", ...LAB_DATASETS]).default("mnist"))
-    .addOption(new Option("--layers <sizes>", `layer sizes, input first (${LAB_LAYERS.join(",")} when not given with a 16×16 dataset; at most ${MAX_UNITS.toLocaleString("en")} units a layer, ${MAX_PARAMETERS.toLocaleString("en")} parameters)`).default(MNIST_LAYERS, MNIST_LAYERS.join(",")).argParser(layerList))
+    .addOption(
+      new Option(
+        "--layers <sizes>",
+        `layer sizes, input first (${LAB_LAYERS.join(",")} when not given with a 16×16 dataset; at most ${MAX_UNITS.toLocaleString("en")} units a layer, ${MAX_PARAMETERS.toLocaleString("en")} parameters)`,
+      )
+        .default(MNIST_LAYERS, MNIST_LAYERS.join(","))
+        .argParser(layerList),
+    )
     .addOption(new Option("--activation <name>", "hidden activation").choices(activationNames).default(d.activation.default))
-    .addOption(new Option("--init <name>", `initialiser (${initNames.join(", ")}; he, xavier, glorot, lecun are aliases)`).default(d.init.default).argParser((t) => {
-      const name = initAlias[t] ?? t;
-      if (!(initNames as string[]).includes(name)) throw new InvalidArgumentError(`unknown init ${JSON.stringify(t)}; expected one of ${initNames.join(", ")}`);
-      return name;
-    }))
+    .addOption(
+      new Option("--init <name>", `initialiser (${initNames.join(", ")}; he, xavier, glorot, lecun are aliases)`).default(d.init.default).argParser((t) => {
+        const name = initAlias[t] ?? t;
+        if (!(initNames as string[]).includes(name)) throw new InvalidArgumentError(`unknown init ${JSON.stringify(t)}; expected one of ${initNames.join(", ")}`);
+        return name;
+      }),
+    )
     .addOption(new Option("--optimizer <name>", "sgd (momentum when --momentum > 0) or adam").choices(["sgd", "adam"]).default(d.optimizer.default))
     .addOption(new Option("--lr <eta>", `learning rate η, ${LEARNING_RATE_RANGE[0]} to ${LEARNING_RATE_RANGE[1]}`).default(d.lr.default).argParser(within("--lr", LEARNING_RATE_RANGE)))
     .addOption(new Option("--batch <B>", "minibatch size").default(d.batch.default).argParser(integer("--batch", 1)))
@@ -125,12 +152,34 @@ export function program(): Command {
 /** A class-balanced selection of n images, or the whole file when n covers it. */
 function subsetOf(images: LabelledImages, n: number, name: string) {
   if (n > images.count) throw new InvalidArgumentError(`${name} ${n} exceeds the ${images.count} images available`);
-  if (n === images.count) return take(images, Uint32Array.from({length: n}, (_, i) => i));
+  if (n === images.count)
+    return take(
+      images,
+      Uint32Array.from({length: n}, (_, i) => i),
+    );
   return take(images, balancedIndices(images.labels, perClassFor(n)));
 }
 
 export function train(options: ReturnType<Command["opts"]>): TrainResult {
-  const o = options as {dataset: "mnist" | LabDataset; layers: number[]; activation: ActivationName; init: InitName; optimizer: "sgd" | "adam"; lr: number; batch: number; momentum: number; epochs: number; steps?: number; seed: number; subset: "page" | "custom"; train: number; test: number; out?: string; force?: boolean; quiet?: boolean};
+  const o = options as {
+    dataset: "mnist" | LabDataset;
+    layers: number[];
+    activation: ActivationName;
+    init: InitName;
+    optimizer: "sgd" | "adam";
+    lr: number;
+    batch: number;
+    momentum: number;
+    epochs: number;
+    steps?: number;
+    seed: number;
+    subset: "page" | "custom";
+    train: number;
+    test: number;
+    out?: string;
+    force?: boolean;
+    quiet?: boolean;
+  };
   // A typo in --out must not cost a whole run: check it first.
   const outPath = o.out === undefined ? undefined : checkOut(o.out, o.force);
   const say = (text: string) => o.quiet || process.stderr.write(`train: ${text}\n`);
@@ -146,13 +195,19 @@ export function train(options: ReturnType<Command["opts"]>): TrainResult {
     testSet = labSet(o.dataset as LabDataset, "test");
   } else {
     say("reading MNIST (checking the files' SHA-256)…");
-    const trainFile = readMnist("train"), testFile = readMnist("test");
+    const trainFile = readMnist("train"),
+      testFile = readMnist("test");
     const pick = (name: SubsetName, file: LabelledImages, n: number) => (page ? selectSubset(name, file) : subsetOf(file, n, `--${name}`));
     trainSet = pick("train", trainFile, o.train);
     testSet = pick("test", testFile, o.test);
   }
   const {network: networkConfig, training} = mnistRun({activation: o.activation, init: o.init, optimizer: o.optimizer, lr: o.lr, batch: o.batch, momentum: o.momentum, seed: o.seed}, layers);
-  say(`building ${layers.join("→")} (${layers.slice(1).reduce((sum, n, l) => sum + n * (layers[l] + 1), 0).toLocaleString("en")} parameters) and fingerprinting its initial weights…`);
+  say(
+    `building ${layers.join("→")} (${layers
+      .slice(1)
+      .reduce((sum, n, l) => sum + n * (layers[l] + 1), 0)
+      .toLocaleString("en")} parameters) and fingerprinting its initial weights…`,
+  );
   const network = new Network(networkConfig);
   const initialFingerprint = fingerprint(network.layers);
   const testSamples = pixelSamples(testSet.pixels, testSet.labels, inputSize);
@@ -161,11 +216,17 @@ export function train(options: ReturnType<Command["opts"]>): TrainResult {
   const trainer = new Trainer(network, samples, training);
   const stepsPerEpoch = Math.ceil(trainSet.count / trainer.batchSize);
   const total = o.steps ?? Math.ceil(o.epochs * stepsPerEpoch);
-  const bar = new cliProgress.SingleBar({format: "train |{bar}| {percentage}% | {value}/{total} updates | epoch {epoch} | loss {loss} | {speed} samples/s", stream: process.stderr, noTTYOutput: !o.quiet, notTTYSchedule: 2000}, cliProgress.Presets.shades_classic);
+  const bar = new cliProgress.SingleBar(
+    {format: "train |{bar}| {percentage}% | {value}/{total} updates | epoch {epoch} | loss {loss} | {speed} samples/s", stream: process.stderr, noTTYOutput: !o.quiet, notTTYSchedule: 2000},
+    cliProgress.Presets.shades_classic,
+  );
   if (!o.quiet) bar.start(total, 0, {epoch: "0.00", loss: "–", speed: "–"});
-  let computeMs = 0, lastLoss = NaN, lossSum = 0, lossCount = 0;
+  let computeMs = 0,
+    lastLoss = NaN,
+    lossSum = 0,
+    lossCount = 0;
   const chunk = Math.max(1, Math.min(200, Math.floor(total / 100)));
-  for (let done = 0; done < total && !trainer.diverged; ) {
+  for (let done = 0; done < total && !trainer.diverged;) {
     const n = Math.min(chunk, total - done);
     const t = performance.now();
     trainer.run(n);
@@ -193,7 +254,13 @@ export function train(options: ReturnType<Command["opts"]>): TrainResult {
     }
   }
   return {
-    config: {network: networkConfig, training, data: {subset: lab ? o.dataset : page ? "page" : "custom", train: trainSet.count, test: testSet.count, dataSeed: DATA_SEED}, epochs: o.steps === undefined ? o.epochs : null, steps: total},
+    config: {
+      network: networkConfig,
+      training,
+      data: {subset: lab ? o.dataset : page ? "page" : "custom", train: trainSet.count, test: testSet.count, dataSeed: DATA_SEED},
+      epochs: o.steps === undefined ? o.epochs : null,
+      steps: total,
+    },
     steps: trainer.steps,
     samplesSeen: trainer.samplesSeen,
     epochs: trainer.samplesSeen / trainSet.count,

@@ -10,8 +10,7 @@ const require = createRequire(import.meta.url);
 const family = "Source Serif 4 Variable";
 
 // Same range as fontsource's latin subset.
-const latin =
-  "U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+0304,U+0308,U+0329,U+2000-206F,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD";
+const latin = "U+0000-00FF,U+0131,U+0152-0153,U+02BB-02BC,U+02C6,U+02DA,U+02DC,U+0304,U+0308,U+0329,U+2000-206F,U+20AC,U+2122,U+2191,U+2193,U+2212,U+2215,U+FEFF,U+FFFD";
 
 function fontFace(style: "normal" | "italic"): string {
   const specifier = `@fontsource-variable/source-serif-4/files/source-serif-4-latin-opsz-${style}.woff2`;

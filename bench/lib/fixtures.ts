@@ -115,7 +115,8 @@ export function readInit(headerPath: string): InitLayer[] {
   const {meta, arrays} = readArrays(headerPath);
   const sizes = meta.sizes as number[];
   return sizes.slice(1).map((fanOut, l) => {
-    const weights = arrays.get(`W${l + 1}`), biases = arrays.get(`b${l + 1}`);
+    const weights = arrays.get(`W${l + 1}`),
+      biases = arrays.get(`b${l + 1}`);
     if (!(weights instanceof Float64Array && biases instanceof Float64Array)) throw new Error(`${headerPath}: layer ${l + 1} missing`);
     return {fanIn: sizes[l], fanOut, weights, biases};
   });

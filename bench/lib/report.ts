@@ -73,7 +73,17 @@ export function summarise(workloads: Workload[], libs: LibInfo[], runs: RunResul
       const notes = [...new Set(rs.flatMap((r) => r.notes))];
       const engines = [...new Set(rs.map((r) => r.engine ?? "unknown"))];
       if (lib.id === "ours" && engines.length > 1) {
-        notes.push(`the engine changed during the bench: ${engines.map((e) => `${e} (round ${rs.filter((r) => (r.engine ?? "unknown") === e).map((r) => r.round).join(", ")})`).join(", ")}`);
+        notes.push(
+          `the engine changed during the bench: ${engines
+            .map(
+              (e) =>
+                `${e} (round ${rs
+                  .filter((r) => (r.engine ?? "unknown") === e)
+                  .map((r) => r.round)
+                  .join(", ")})`,
+            )
+            .join(", ")}`,
+        );
       }
       if (partial.length) {
         const done = partial.map((r) => r.samples);
@@ -140,7 +150,11 @@ const pct = (x: number): string => `${(100 * x).toFixed(2)}%`;
 
 function table(header: string[], body: string[][], right: boolean[]): string {
   const widths = header.map((h, c) => Math.max(h.length, ...body.map((r) => r[c].length)));
-  const line = (cells: string[]): string => cells.map((s, c) => (right[c] ? s.padStart(widths[c]) : s.padEnd(widths[c]))).join("  ").trimEnd();
+  const line = (cells: string[]): string =>
+    cells
+      .map((s, c) => (right[c] ? s.padStart(widths[c]) : s.padEnd(widths[c])))
+      .join("  ")
+      .trimEnd();
   return [line(header), widths.map((n) => "-".repeat(n)).join("  "), ...body.map(line)].join("\n");
 }
 
@@ -217,7 +231,10 @@ export function render({workloads, libs, rows, verdicts, failures, skips, trainC
   const same = libs.filter((l) => l.sameModel);
   out.push(
     `acc. spread: max − min test accuracy (number of libraries) among those computing the identical model (${same.map((l) => l.id).join(", ")}); ` +
-      `float64 only: ${same.filter((l) => l.precision === "float64").map((l) => l.id).join(", ")}. ` +
+      `float64 only: ${same
+        .filter((l) => l.precision === "float64")
+        .map((l) => l.id)
+        .join(", ")}. ` +
       "Training at batch 1 and η = 0.05 is chaotic: rounding alone (float32 vs float64, even the order of a sum) moves its final accuracy by several points.",
   );
   return out.join("\n");

@@ -103,7 +103,10 @@ export const LIBS: LibInfo[] = [
  */
 export function select<T extends {id: string}>(items: T[], list: string | undefined, what: string): T[] {
   if (!list) return items;
-  const tokens = list.split(",").map((t) => t.trim().toLowerCase()).filter(Boolean);
+  const tokens = list
+    .split(",")
+    .map((t) => t.trim().toLowerCase())
+    .filter(Boolean);
   for (const t of tokens) {
     if (!items.some((item) => matches(item.id, t))) throw new Error(`unknown ${what} "${t}" (expected one of ${items.map((i) => i.id).join(", ")})`);
   }

@@ -43,7 +43,8 @@ function build({job, init, train}: PeerContext): PeerModel {
   // the inference workloads) as out of range.
   net.trainOpts.learningRate = learningRate;
   net.trainOpts.momentum = 0;
-  const input = new Float32Array(INPUT_SIZE), target = new Float32Array(CLASSES);
+  const input = new Float32Array(INPUT_SIZE),
+    target = new Float32Array(CLASSES);
   return {
     train(start, end) {
       const data = train!;

@@ -48,10 +48,14 @@ function orderedSamples({pixels, labels, order, count}: TrainData): Samples {
  * buffers; `reference: true`), untimed: the fast path must give the same weights bit for bit.
  */
 function referenceCheck(config: NetworkConfig, init: PeerContext["init"], train: TrainData, options: {learningRate: number; batchSize: number}, fast: Network): string {
-  const network = new Network(config, init.map(({fanIn, fanOut, weights, biases}) => ({fanIn, fanOut, weights: Float64Array.from(weights), biases: Float64Array.from(biases)})));
+  const network = new Network(
+    config,
+    init.map(({fanIn, fanOut, weights, biases}) => ({fanIn, fanOut, weights: Float64Array.from(weights), biases: Float64Array.from(biases)})),
+  );
   const trainer = new Trainer(network, orderedSamples(train), {...options, shuffle: false, reference: true});
   trainer.run(Math.ceil(train.count / options.batchSize));
-  const a = fingerprint(fast.layers), b = fingerprint(network.layers);
+  const a = fingerprint(fast.layers),
+    b = fingerprint(network.layers);
   return a === b ? `weights after the epoch equal the reference path's bit for bit (fingerprint ${a})` : `MISMATCH: fast path ${a}, reference path ${b}`;
 }
 
@@ -65,9 +69,7 @@ function build({job, init, train}: PeerContext): PeerModel {
   );
   const batched = batchedPredictor(network);
   const batchSize = workload.batchSize ?? 1;
-  const trainer = train
-    ? new Trainer(network, orderedSamples(train), {learningRate: workload.learningRate!, batchSize, shuffle: false})
-    : null;
+  const trainer = train ? new Trainer(network, orderedSamples(train), {learningRate: workload.learningRate!, batchSize, shuffle: false}) : null;
   const checkReference = train !== null && workload.id === "W2";
   return {
     train(start, end) {

@@ -32,7 +32,12 @@ class PlainMlp {
   forward(): Float32Array {
     const {W, b, a, sizes, depth} = this;
     for (let l = 0; l < depth; l++) {
-      const nIn = sizes[l], nOut = sizes[l + 1], x = a[l], y = a[l + 1], w = W[l], bias = b[l];
+      const nIn = sizes[l],
+        nOut = sizes[l + 1],
+        x = a[l],
+        y = a[l + 1],
+        w = W[l],
+        bias = b[l];
       for (let j = 0; j < nOut; j++) {
         let s = bias[j];
         for (let i = 0; i < nIn; i++) s += w[j * nIn + i] * x[i];
@@ -40,7 +45,8 @@ class PlainMlp {
       }
     }
     const out = a[depth];
-    let max = -Infinity, sum = 0;
+    let max = -Infinity,
+      sum = 0;
     for (let k = 0; k < out.length; k++) max = Math.max(max, out[k]);
     for (let k = 0; k < out.length; k++) sum += out[k] = Math.exp(out[k] - max);
     for (let k = 0; k < out.length; k++) out[k] /= sum;
@@ -50,10 +56,16 @@ class PlainMlp {
   /** Adds this sample's gradient (after forward) into gW, gb. */
   backward(label: number): void {
     const {W, gW, gb, a, delta, sizes, depth} = this;
-    const top = delta[depth], out = a[depth];
+    const top = delta[depth],
+      out = a[depth];
     for (let k = 0; k < out.length; k++) top[k] = out[k] - (k === label ? 1 : 0);
     for (let l = depth - 1; l >= 0; l--) {
-      const nIn = sizes[l], nOut = sizes[l + 1], x = a[l], d = delta[l + 1], w = W[l], g = gW[l];
+      const nIn = sizes[l],
+        nOut = sizes[l + 1],
+        x = a[l],
+        d = delta[l + 1],
+        w = W[l],
+        g = gW[l];
       for (let j = 0; j < nOut; j++) {
         gb[l][j] += d[j];
         for (let i = 0; i < nIn; i++) g[j * nIn + i] += d[j] * x[i];
@@ -73,7 +85,10 @@ class PlainMlp {
   update(learningRate: number, batch: number): void {
     const k = learningRate / batch;
     for (let l = 0; l < this.depth; l++) {
-      const w = this.W[l], g = this.gW[l], b = this.b[l], gb = this.gb[l];
+      const w = this.W[l],
+        g = this.gW[l],
+        b = this.b[l],
+        gb = this.gb[l];
       for (let i = 0; i < w.length; i++) {
         w[i] -= k * g[i];
         g[i] = 0;
@@ -88,7 +103,8 @@ class PlainMlp {
 
 function build({job, init, train}: PeerContext): PeerModel {
   const net = new PlainMlp(init);
-  const batch = job.workload.batchSize ?? 1, learningRate = job.workload.learningRate ?? 0;
+  const batch = job.workload.batchSize ?? 1,
+    learningRate = job.workload.learningRate ?? 0;
   const x = net.a[0];
   if (net.sizes[net.depth] !== CLASSES) throw new Error("plain-f32 expects 10 outputs");
   return {

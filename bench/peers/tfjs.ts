@@ -68,11 +68,13 @@ async function build({job, init, train}: PeerContext): Promise<PeerModel> {
       const data = train!;
       for (let s = start; s < end; s += batchSize) {
         const n = Math.min(batchSize, end - s);
-        const xs = new Float32Array(n * INPUT_SIZE), ys = new Float32Array(n * CLASSES);
+        const xs = new Float32Array(n * INPUT_SIZE),
+          ys = new Float32Array(n * CLASSES);
         fillInputs(data, s, n, xs);
         for (let k = 0; k < n; k++) ys[k * CLASSES + data.labels[data.order[s + k]]] = 1;
         tf.tidy(() => {
-          const x = tf.tensor2d(xs, [n, INPUT_SIZE]), y = tf.tensor2d(ys, [n, CLASSES]);
+          const x = tf.tensor2d(xs, [n, INPUT_SIZE]),
+            y = tf.tensor2d(ys, [n, CLASSES]);
           optimizer.minimize(() => tf.losses.softmaxCrossEntropy(y, logits(x)), false, variables);
         });
       }

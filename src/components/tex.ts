@@ -40,7 +40,7 @@ export const fonts: readonly string[] = [
   import.meta.resolve("katex/dist/fonts/KaTeX_Size2-Regular.woff2"),
   import.meta.resolve("katex/dist/fonts/KaTeX_Size3-Regular.woff2"),
   import.meta.resolve("katex/dist/fonts/KaTeX_Size4-Regular.woff2"),
-  import.meta.resolve("katex/dist/fonts/KaTeX_Typewriter-Regular.woff2")
+  import.meta.resolve("katex/dist/fonts/KaTeX_Typewriter-Regular.woff2"),
 ];
 
 let linked = false;

@@ -88,11 +88,9 @@ export function watchPage(page: Page, options: WatchOptions = {}): PageWatch {
     requests,
     problems: () => [...found],
     async expectClean() {
-      const cellErrors = await page
-        .locator(".observablehq--error")
-        .evaluateAll((nodes) => nodes.map((n) => `cell error: ${(n.textContent ?? "").trim().slice(0, 300)}`));
+      const cellErrors = await page.locator(".observablehq--error").evaluateAll((nodes) => nodes.map((n) => `cell error: ${(n.textContent ?? "").trim().slice(0, 300)}`));
       expect([...found, ...cellErrors], "problems on the page").toEqual([]);
-    }
+    },
   };
 }
 

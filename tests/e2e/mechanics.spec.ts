@@ -37,7 +37,11 @@ test("the wiggle's backpropagation slope equals its finite difference on the pag
 test("the landscape's start moves with the arrow keys and the path is recomputed", async ({page}) => {
   await openPage(page, "/mechanics.html");
   const before = await metric(page, "landscape").textContent();
-  await page.getByRole("img", {name: /loss landscape/}).or(page.locator("[aria-label^='loss landscape']")).first().focus();
+  await page
+    .getByRole("img", {name: /loss landscape/})
+    .or(page.locator("[aria-label^='loss landscape']"))
+    .first()
+    .focus();
   await page.keyboard.press("ArrowRight");
   await expect(metric(page, "landscape")).toContainText("Start (-3.75, -4.00)");
   // The redrawn map keeps the keyboard focus, so the reader can keep steering.

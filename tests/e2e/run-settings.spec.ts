@@ -12,7 +12,10 @@ const SOON = {timeout: 1000};
 
 /** Runs the command a page prints (`npm run -s train -- …`) and returns the CLI's JSON. */
 function runShown(text: string): {fingerprint: string; steps: number} {
-  const args = text.trim().replace(/^npm run -s train -- /, "").split(/\s+/);
+  const args = text
+    .trim()
+    .replace(/^npm run -s train -- /, "")
+    .split(/\s+/);
   return JSON.parse(execFileSync(process.execPath, ["--import", "tsx", "bin/train.ts", "--quiet", ...args], {encoding: "utf8"}));
 }
 

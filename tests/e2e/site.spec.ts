@@ -19,9 +19,7 @@ for (const path of pages) {
   test(`page ${path}: every local link resolves`, async ({page, request}) => {
     await openPage(page, path);
     const origin = new URL(page.url()).origin;
-    const links = await page
-      .locator("a[href]")
-      .evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
+    const links = await page.locator("a[href]").evaluateAll((as) => as.map((a) => (a as HTMLAnchorElement).href));
     const local = [...new Set(links.map((href) => href.replace(/#.*$/, "")))].filter((href) => href.startsWith(origin + "/"));
     for (const href of local) {
       const response = await request.get(href);
@@ -63,7 +61,7 @@ test("KaTeX renders formulas with its own fonts", async ({page}) => {
     return {
       check: document.fonts.check('16px "KaTeX_Main"'),
       // check() is also true when no face of that family exists, so look for a loaded face too.
-      loaded: [...document.fonts].filter((f) => f.family.replace(/"/g, "") === "KaTeX_Main" && f.status === "loaded").length
+      loaded: [...document.fonts].filter((f) => f.family.replace(/"/g, "") === "KaTeX_Main" && f.status === "loaded").length,
     };
   });
   expect(fonts.check).toBe(true);

@@ -19,7 +19,8 @@ describe("activations.f", () => {
 
   it("keeps sigmoid in [0, 1] and tanh in [−1, 1] at extreme inputs, without NaN", () => {
     for (const z of [-1e4, -745, -50, 50, 745, 1e4]) {
-      const s = activations.sigmoid.f(z), t = activations.tanh.f(z);
+      const s = activations.sigmoid.f(z),
+        t = activations.tanh.f(z);
       expect(s).toBeGreaterThanOrEqual(0);
       expect(s).toBeLessThanOrEqual(1);
       expect(Math.abs(t)).toBeLessThanOrEqual(1);

@@ -124,7 +124,9 @@ describe("bin/train.ts (subprocess)", () => {
   });
 
   it("is deterministic: the same command gives the same fingerprint, another --seed another one", () => {
-    const a = result(runs.seed3), b = result(runs.seed3again), c = result(runs.seed4);
+    const a = result(runs.seed3),
+      b = result(runs.seed3again),
+      c = result(runs.seed4);
     expect(b.fingerprint).toBe(a.fingerprint);
     expect(b.testAccuracy).toBe(a.testAccuracy);
     expect(b.trainLoss).toBe(a.trainLoss);
@@ -171,7 +173,8 @@ describe("bin/train.ts (subprocess)", () => {
 describe("main (in-process)", () => {
   /** main(args) with stdout and stderr captured. */
   function run(args: string[]): {code: number; stdout: string; stderr: string} {
-    let stdout = "", stderr = "";
+    let stdout = "",
+      stderr = "";
     const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
     const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
     try {
@@ -256,17 +259,40 @@ describe("main (in-process)", () => {
 });
 
 describe("program", () => {
-  const parse = (args: string[]) => program().exitOverride().configureOutput({writeErr: () => {}, writeOut: () => {}}).parse(args, {from: "user"}).opts();
+  const parse = (args: string[]) =>
+    program()
+      .exitOverride()
+      .configureOutput({writeErr: () => {}, writeOut: () => {}})
+      .parse(args, {from: "user"})
+      .opts();
 
   it("defaults to the MNIST page's settings on 784→16→16→10", () => {
     const o = parse([]);
     const d = defaults(mnistSchema);
-    expect(o).toMatchObject({layers: [784, 16, 16, 10], activation: d.activation, init: d.init, optimizer: d.optimizer, lr: d.lr, batch: d.batch, momentum: d.momentum, seed: d.seed, subset: "custom", epochs: 1});
+    expect(o).toMatchObject({
+      layers: [784, 16, 16, 10],
+      activation: d.activation,
+      init: d.init,
+      optimizer: d.optimizer,
+      lr: d.lr,
+      batch: d.batch,
+      momentum: d.momentum,
+      seed: d.seed,
+      subset: "custom",
+      epochs: 1,
+    });
     expect(o.steps).toBeUndefined();
   });
 
   it("parses numbers and lists", () => {
-    expect(parse(["--lr", "1e-3", "--batch", "64", "--momentum", "0", "--layers", "784,32,10", "--seed", "0", "--steps", "7"])).toMatchObject({lr: 0.001, batch: 64, momentum: 0, layers: [784, 32, 10], seed: 0, steps: 7});
+    expect(parse(["--lr", "1e-3", "--batch", "64", "--momentum", "0", "--layers", "784,32,10", "--seed", "0", "--steps", "7"])).toMatchObject({
+      lr: 0.001,
+      batch: 64,
+      momentum: 0,
+      layers: [784, 32, 10],
+      seed: 0,
+      steps: 7,
+    });
   });
 
   it.each([

@@ -26,7 +26,14 @@ function expectSameSubset(actual: Subset, expected: Subset): void {
 
 describe("encodedLength", () => {
   it("is 16 + ⌈n/4⌉·4 + 4n + n·rows·cols (the documented layout)", () => {
-    for (const [n, rows, cols] of [[0, 28, 28], [1, 28, 28], [3, 2, 3], [4, 1, 1], [5, 2, 2], [6000, 28, 28]]) {
+    for (const [n, rows, cols] of [
+      [0, 28, 28],
+      [1, 28, 28],
+      [3, 2, 3],
+      [4, 1, 1],
+      [5, 2, 2],
+      [6000, 28, 28],
+    ]) {
       expect(encodedLength(n, rows, cols)).toBe(16 + Math.ceil(n / 4) * 4 + 4 * n + n * rows * cols);
     }
     // "6,000 MNIST digits take about 4.7 MB"

@@ -138,14 +138,20 @@ describe("deadUnits", () => {
         const expected = alive.map((a) => a.reduce((s, v) => s + 1 - v, 0));
         expect(deadUnits(net, digits).perLayer).toEqual(expected);
       }),
-      {numRuns: 40}
+      {numRuns: 40},
     );
   });
 });
 
 describe("defaultEta", () => {
   const table: EtaTable = {
-    measuredWith: "test", train: 1, test: 1, seeds: 1, epochs: 1, momentum: 0.9, lrs: ETA_GRID,
+    measuredWith: "test",
+    train: 1,
+    test: 1,
+    seeds: 1,
+    epochs: 1,
+    momentum: 0.9,
+    lrs: ETA_GRID,
     cells: [
       {activation: "relu", optimizer: "momentum", batch: 1, lr: 0.001, accuracy: 0.9, scores: []},
       {activation: "relu", optimizer: "momentum", batch: 32, lr: 0.03, accuracy: 0.9, scores: []},
@@ -181,10 +187,14 @@ describe("mnistPreprocess", () => {
     return ink;
   };
   const inkBox = (p: Float64Array) => {
-    let x0 = 28, y0 = 28, x1 = -1, y1 = -1;
+    let x0 = 28,
+      y0 = 28,
+      x1 = -1,
+      y1 = -1;
     p.forEach((v, i) => {
       if (v <= 0) return;
-      const x = i % 28, y = Math.floor(i / 28);
+      const x = i % 28,
+        y = Math.floor(i / 28);
       x0 = Math.min(x0, x);
       x1 = Math.max(x1, x);
       y0 = Math.min(y0, y);
@@ -200,13 +210,15 @@ describe("mnistPreprocess", () => {
   it("fits the ink in 20 × 20 keeping its aspect, centres its mass in 28 × 28, and ignores where on the pad it was drawn", () => {
     fc.assert(
       fc.property(fc.integer({min: 20, max: 90}), fc.integer({min: 20, max: 90}), fc.nat(), fc.nat(), (w, h, px, py) => {
-        const x = px % (side - w + 1), y = py % (side - h + 1);
+        const x = px % (side - w + 1),
+          y = py % (side - h + 1);
         const r = mnistPreprocess(rect(x, y, w, h), side);
         expect(r.empty).toBe(false);
         const box = inkBox(r.pixels);
         expect(Math.max(box.w, box.h)).toBeLessThanOrEqual(MNIST_BOX + 1);
         // Aspect: the long side fills the 20-pixel box; the short side scales with it (±2 pixels of partial coverage).
-        const long = Math.max(w, h), short = Math.min(w, h);
+        const long = Math.max(w, h),
+          short = Math.min(w, h);
         expect(Math.min(box.w, box.h)).toBeGreaterThanOrEqual(Math.floor((MNIST_BOX * short) / long) - 1);
         expect(Math.min(box.w, box.h)).toBeLessThanOrEqual(Math.ceil((MNIST_BOX * short) / long) + 2);
         const [cx, cy] = centreOfMass(r.pixels, 28)!;
@@ -215,7 +227,7 @@ describe("mnistPreprocess", () => {
         // The same ink anywhere else on the pad gives the same digit.
         expect(mnistPreprocess(rect(0, 0, w, h), side).pixels).toEqual(r.pixels);
       }),
-      {numRuns: 60}
+      {numRuns: 60},
     );
   });
   it("keeps the ink's share: a full box averages to coverage 1", () => {

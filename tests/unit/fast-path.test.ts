@@ -52,21 +52,30 @@ describe("Trainer fast path", () => {
     ["adam, batch 4", {learningRate: 0.002, batchSize: 4, optimizer: "adam" as const}, config({activation: "leaky-relu"})],
     ["sgd, batch 32, 784-128-64-10 (W4)", {learningRate: 0.1, batchSize: 32}, config({layers: [784, 128, 64, 10]})],
   ])("%s: the same weights as the reference path, bit for bit, after more than an epoch", (_name, options, networkConfig) => {
-    const a = new Network(networkConfig), b = new Network(networkConfig);
-    const ta = new Trainer(a, fast, options), tb = new Trainer(b, reference, {...options, reference: true});
+    const a = new Network(networkConfig),
+      b = new Network(networkConfig);
+    const ta = new Trainer(a, fast, options),
+      tb = new Trainer(b, reference, {...options, reference: true});
     const steps = Math.ceil((1.5 * fast.count) / options.batchSize);
     ta.run(steps);
     tb.run(steps);
     expect(ta.steps).toBe(steps);
     expect(ta.diverged).toBeNull();
     expect(fingerprint(a.layers)).toBe(fingerprint(b.layers));
-    a.layers.forEach((layer, l) => expectBitIdentical(layer.weights.map((w) => w + 0), b.layers[l].weights.map((w) => w + 0), `layer ${l + 1}`));
+    a.layers.forEach((layer, l) =>
+      expectBitIdentical(
+        layer.weights.map((w) => w + 0),
+        b.layers[l].weights.map((w) => w + 0),
+        `layer ${l + 1}`,
+      ),
+    );
     // It learned something, so the comparison is not between two untouched networks.
     expect(fingerprint(a.layers)).not.toBe(fingerprint(new Network(networkConfig).layers));
   });
 
   it("the fused SGD step on dense samples matches the reference path too", () => {
-    const a = new Network(config({activation: "tanh"})), b = new Network(config({activation: "tanh"}));
+    const a = new Network(config({activation: "tanh"})),
+      b = new Network(config({activation: "tanh"}));
     new Trainer(a, reference, {learningRate: 0.03, batchSize: 1}).run(700);
     new Trainer(b, reference, {learningRate: 0.03, batchSize: 1, reference: true}).run(700);
     expect(fingerprint(a.layers)).toBe(fingerprint(b.layers));
@@ -77,7 +86,8 @@ describe("Trainer fast path", () => {
     const images = Array.from({length: 40}, (_, i) => Array.from(subset.pixels.subarray(i * 784, (i + 1) * 784), (p) => p * (1 / 255)));
     const labels = Array.from(subset.labels.subarray(0, 40));
     const small = pixelSamples(subset.pixels.subarray(0, 40 * 784), subset.labels.subarray(0, 40), 784);
-    const a = new Network(config()), b = new Network(config());
+    const a = new Network(config()),
+      b = new Network(config());
     new Trainer(a, small, {learningRate: 0.05, batchSize: 3}).run(30);
     new Trainer(b, arraySamples(images, labels), {learningRate: 0.05, batchSize: 3}).run(30);
     expect(fingerprint(a.layers)).toBe(fingerprint(b.layers));
@@ -92,7 +102,10 @@ describe("Network.predictBatch", () => {
     const digits = Float32Array.from(subset.pixels.subarray(0, count * 784), (p) => p / 255);
     const random = source(3);
     const dense = Float64Array.from({length: 20 * 784}, () => random());
-    for (const [inputs, n] of [[digits, count], [dense, 20]] as const) {
+    for (const [inputs, n] of [
+      [digits, count],
+      [dense, 20],
+    ] as const) {
       const out = net.predictBatch(inputs, n, new Uint8Array(n));
       for (let c = 0; c < n; c++) {
         const probabilities = Array.from(net.forward(inputs.subarray(c * 784, (c + 1) * 784)));
@@ -141,7 +154,9 @@ describe("firstLayerKernel (WebAssembly SIMD)", () => {
     const count = 300;
     const inputs = Float32Array.from({length: count * 23}, () => (random() < 0.3 ? random() * 2 - 1 : random() < 0.5 ? -0 : 0));
     const {weights, biases} = net.layers[0];
-    const z = new Float64Array(13), index = new Int32Array(23), value = new Float64Array(23);
+    const z = new Float64Array(13),
+      index = new Int32Array(23),
+      value = new Float64Array(23);
     for (let start = 0; start < count; start += 256) {
       const m = Math.min(256, count - start);
       const zs = kernel.runF32(inputs, start, m);

@@ -29,7 +29,9 @@ describe("the 5×5 glyphs (data/glyphs-5x5.txt)", () => {
   });
 
   it("variants are seeded: the same seed gives the same set, another seed another", () => {
-    const a = glyphVariants(glyphs, 3, 1), b = glyphVariants(glyphs, 3, 1), c = glyphVariants(glyphs, 3, 2);
+    const a = glyphVariants(glyphs, 3, 1),
+      b = glyphVariants(glyphs, 3, 1),
+      c = glyphVariants(glyphs, 3, 2);
     expect(a.inputs.map((x) => x.join(""))).toEqual(b.inputs.map((x) => x.join("")));
     expect(a.inputs.map((x) => x.join(""))).not.toEqual(c.inputs.map((x) => x.join("")));
     expect(a.labels).toEqual([0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 0, 1, 2, 3, 4, 5, 6, 7, 8, 9]);

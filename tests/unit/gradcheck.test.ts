@@ -1,5 +1,17 @@
 import {describe, expect, it} from "vitest";
-import {activation, activationNames, arraySamples, fingerprint, gradientCheck, headNames, Network, source, type ActivationName, type GradientCheckOptions, type HeadName} from "../../src/components/nn/index.js";
+import {
+  activation,
+  activationNames,
+  arraySamples,
+  fingerprint,
+  gradientCheck,
+  headNames,
+  Network,
+  source,
+  type ActivationName,
+  type GradientCheckOptions,
+  type HeadName,
+} from "../../src/components/nn/index.js";
 
 /** A 5→4→3→3 network (xavier-normal, biases 0.1) and 3 inputs uniform in [−1, 1), all from `seed`. */
 function setup(act: ActivationName, headName: HeadName, seed: number) {

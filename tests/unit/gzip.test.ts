@@ -6,7 +6,9 @@ import {CodecError, encodeSubset, type Subset} from "../../src/components/datase
 
 /** A small subset with distinctive bytes: 7 images of 3×5. */
 function tinySubset(): Subset {
-  const count = 7, rows = 3, cols = 5;
+  const count = 7,
+    rows = 3,
+    cols = 5;
   return {
     count,
     rows,
@@ -92,19 +94,25 @@ describe("readSubset", () => {
     });
 
     const cases: [string, (gz: Uint8Array) => Uint8Array][] = [
-      ["bytes flipped in the middle", (gz) => {
-        const bad = copy(gz);
-        const mid = bad.length >> 1;
-        for (let i = mid - 3; i <= mid + 3; i++) bad[i] ^= 0xff;
-        return bad;
-      }],
+      [
+        "bytes flipped in the middle",
+        (gz) => {
+          const bad = copy(gz);
+          const mid = bad.length >> 1;
+          for (let i = mid - 3; i <= mid + 3; i++) bad[i] ^= 0xff;
+          return bad;
+        },
+      ],
       ["cut in half", (gz) => gz.slice(0, gz.length >> 1)],
       ["cut short by its 8-byte trailer", (gz) => gz.slice(0, gz.length - 8)],
-      ["a damaged CRC-32 trailer", (gz) => {
-        const bad = copy(gz);
-        bad[bad.length - 6] ^= 0x01;
-        return bad;
-      }],
+      [
+        "a damaged CRC-32 trailer",
+        (gz) => {
+          const bad = copy(gz);
+          bad[bad.length - 6] ^= 0x01;
+          return bad;
+        },
+      ],
       ["only its header", (gz) => gz.slice(0, 10)],
     ];
 

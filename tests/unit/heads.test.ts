@@ -14,14 +14,15 @@ function activate(h: ReturnType<typeof head>, z: number[]): Float64Array {
 /** ∂L/∂z_k by central differences of the head's own activate + loss. */
 function numericDelta(h: ReturnType<typeof head>, z: number[], label: number, eps = 1e-6): number[] {
   return z.map((_, k) => {
-    const plus = z.slice(), minus = z.slice();
+    const plus = z.slice(),
+      minus = z.slice();
     plus[k] += eps;
     minus[k] -= eps;
     return (h.loss(activate(h, plus), label, z.length) - h.loss(activate(h, minus), label, z.length)) / (2 * eps);
   });
 }
 
-describe("head(\"softmax-cross-entropy\").activate", () => {
+describe('head("softmax-cross-entropy").activate', () => {
   it("computes e^{z_k}/Σ e^{z_j}: logits (0, ln 2, ln 3) give (1/6, 2/6, 3/6)", () => {
     expectAllClose(activate(softmax, [0, Math.log(2), Math.log(3)]), [1 / 6, 2 / 6, 3 / 6], {abs: 1e-15});
   });
@@ -34,19 +35,22 @@ describe("head(\"softmax-cross-entropy\").activate", () => {
 
   it("property: for arbitrary finite logits (any magnitude) the outputs are in [0, 1], finite, sum to 1, and the largest logit has the largest output", () => {
     fc.assert(
-      fc.property(fc.array(fc.oneof(fc.double({noNaN: true, noDefaultInfinity: true}), fc.double({min: -1000, max: 1000, noNaN: true}), fc.constantFrom(1000, -1000)), {minLength: 1, maxLength: 12}), (z) => {
-        const a = activate(softmax, z);
-        let sum = 0;
-        for (const v of a) {
-          expect(Number.isFinite(v)).toBe(true);
-          expect(v).toBeGreaterThanOrEqual(0);
-          expect(v).toBeLessThanOrEqual(1);
-          sum += v;
-        }
-        expectClose(sum, 1, {abs: 1e-14}, "Σ softmax");
-        const top = z.indexOf(Math.max(...z));
-        expect(a[top]).toBe(Math.max(...a));
-      }),
+      fc.property(
+        fc.array(fc.oneof(fc.double({noNaN: true, noDefaultInfinity: true}), fc.double({min: -1000, max: 1000, noNaN: true}), fc.constantFrom(1000, -1000)), {minLength: 1, maxLength: 12}),
+        (z) => {
+          const a = activate(softmax, z);
+          let sum = 0;
+          for (const v of a) {
+            expect(Number.isFinite(v)).toBe(true);
+            expect(v).toBeGreaterThanOrEqual(0);
+            expect(v).toBeLessThanOrEqual(1);
+            sum += v;
+          }
+          expectClose(sum, 1, {abs: 1e-14}, "Σ softmax");
+          const top = z.indexOf(Math.max(...z));
+          expect(a[top]).toBe(Math.max(...a));
+        },
+      ),
       {numRuns: 500},
     );
   });
@@ -67,13 +71,20 @@ describe("head(\"softmax-cross-entropy\").activate", () => {
   it("property: adding a constant to every logit does not change the outputs", () => {
     fc.assert(
       fc.property(fc.array(fc.double({min: -50, max: 50, noNaN: true}), {minLength: 1, maxLength: 8}), fc.double({min: -500, max: 500, noNaN: true}), (z, c) => {
-        expectAllClose(activate(softmax, z.map((v) => v + c)), activate(softmax, z), {abs: 1e-12});
+        expectAllClose(
+          activate(
+            softmax,
+            z.map((v) => v + c),
+          ),
+          activate(softmax, z),
+          {abs: 1e-12},
+        );
       }),
     );
   });
 });
 
-describe("head(\"softmax-cross-entropy\").loss and .delta", () => {
+describe('head("softmax-cross-entropy").loss and .delta', () => {
   it("loss is −ln a_y", () => {
     const a = Float64Array.from([0.2, 0.5, 0.3]);
     expectClose(softmax.loss(a, 1, 3), -Math.log(0.5));
@@ -97,7 +108,7 @@ describe("head(\"softmax-cross-entropy\").loss and .delta", () => {
   });
 });
 
-describe("head(\"sigmoid-mse\")", () => {
+describe('head("sigmoid-mse")', () => {
   const sigma = (z: number) => 1 / (1 + Math.exp(-z));
 
   it("activate is the element-wise logistic σ(z)", () => {
@@ -123,13 +134,18 @@ describe("head(\"sigmoid-mse\")", () => {
   it("delta is (a − t)·a(1 − a) and equals the numerical ∂L/∂z, for default and custom targets", () => {
     for (const options of [undefined, {on: 0.9, off: 0.1}, {on: 1, off: -0.5}]) {
       const h = head("sigmoid-mse", options);
-      const on = options?.on ?? 0.99, off = options?.off ?? 0;
+      const on = options?.on ?? 0.99,
+        off = options?.off ?? 0;
       const z = [0.4, -0.7, 1.5];
       const a = activate(h, z);
       const delta = new Float64Array(3);
       h.delta(a, 0, delta, 3);
       const t = [on, off, off];
-      expectAllClose(delta, [0, 1, 2].map((k) => (a[k] - t[k]) * a[k] * (1 - a[k])), {abs: 1e-15});
+      expectAllClose(
+        delta,
+        [0, 1, 2].map((k) => (a[k] - t[k]) * a[k] * (1 - a[k])),
+        {abs: 1e-15},
+      );
       expectAllClose(delta, numericDelta(h, z, 0), {abs: 1e-8});
     }
   });

@@ -2,7 +2,9 @@ import {describe, expect, it} from "vitest";
 import {fingerprint, initialiser, initNames, initVariance, Network, source, type InitName} from "../../src/components/nn/index.js";
 import {expectClose} from "./tolerance.js";
 
-const FAN_IN = 784, FAN_OUT = 256, N = FAN_IN * FAN_OUT;
+const FAN_IN = 784,
+  FAN_OUT = 256,
+  N = FAN_IN * FAN_OUT;
 
 function sample(name: InitName, seed = 1, scale?: number): Float64Array {
   const draw = initialiser(name)(FAN_IN, FAN_OUT, source(seed), scale === undefined ? undefined : {scale});
@@ -14,7 +16,8 @@ function stats(xs: Float64Array) {
   let sum = 0;
   for (const x of xs) sum += x;
   const mean = sum / n;
-  let ss = 0, max = 0;
+  let ss = 0,
+    max = 0;
   for (const x of xs) {
     ss += (x - mean) ** 2;
     max = Math.max(max, Math.abs(x));
@@ -27,9 +30,9 @@ const fraction = (xs: Float64Array, pred: (x: number) => boolean) => xs.reduce((
 // Expected variances written out from the documented formulas (not from initVariance).
 const formula: Record<Exclude<InitName, "zeros">, number> = {
   "he-normal": 2 / FAN_IN,
-  "he-uniform": (Math.sqrt(6 / FAN_IN) ** 2) / 3,
+  "he-uniform": Math.sqrt(6 / FAN_IN) ** 2 / 3,
   "xavier-normal": 2 / (FAN_IN + FAN_OUT),
-  "xavier-uniform": (Math.sqrt(6 / (FAN_IN + FAN_OUT)) ** 2) / 3,
+  "xavier-uniform": Math.sqrt(6 / (FAN_IN + FAN_OUT)) ** 2 / 3,
   "lecun-normal": 1 / FAN_IN,
   uniform: 0.5 ** 2 / 3,
 };
@@ -43,7 +46,9 @@ describe("initVariance", () => {
   });
 
   it("orders He > Xavier > LeCun when fan-out < fan-in, as 2/n_in > 2/(n_in+n_out) > 1/n_in there", () => {
-    const he = initVariance("he-normal", FAN_IN, FAN_OUT), xavier = initVariance("xavier-normal", FAN_IN, FAN_OUT), lecun = initVariance("lecun-normal", FAN_IN, FAN_OUT);
+    const he = initVariance("he-normal", FAN_IN, FAN_OUT),
+      xavier = initVariance("xavier-normal", FAN_IN, FAN_OUT),
+      lecun = initVariance("lecun-normal", FAN_IN, FAN_OUT);
     expect(he).toBeGreaterThan(xavier);
     expect(xavier).toBeGreaterThan(lecun);
   });
@@ -69,14 +74,21 @@ describe("initialiser samplers (784 × 256 draws)", () => {
     it(`${name}: is Gaussian-shaped, with 68.27 % of draws within ±σ and 95.45 % within ±2σ`, () => {
       const xs = sample(name, 2);
       const sd = Math.sqrt(initVariance(name, FAN_IN, FAN_OUT));
-      for (const [k, p] of [[1, 0.682689], [2, 0.954500]] as const) {
+      for (const [k, p] of [
+        [1, 0.682689],
+        [2, 0.9545],
+      ] as const) {
         const f = fraction(xs, (x) => Math.abs(x) < k * sd);
         expect(Math.abs(f - p)).toBeLessThan(4 * Math.sqrt((p * (1 - p)) / N));
       }
     });
   }
 
-  for (const [name, limit] of [["he-uniform", Math.sqrt(6 / FAN_IN)], ["xavier-uniform", Math.sqrt(6 / (FAN_IN + FAN_OUT))], ["uniform", 0.5]] as const) {
+  for (const [name, limit] of [
+    ["he-uniform", Math.sqrt(6 / FAN_IN)],
+    ["xavier-uniform", Math.sqrt(6 / (FAN_IN + FAN_OUT))],
+    ["uniform", 0.5],
+  ] as const) {
     it(`${name}: stays within ±${limit.toPrecision(4)}, reaches close to it, and half the draws are within ±limit/2`, () => {
       const xs = sample(name, 3);
       const {max} = stats(xs);
@@ -100,7 +112,9 @@ describe("initialiser samplers (784 × 256 draws)", () => {
   });
 
   it("sample variances are ordered He > Xavier > LeCun, as their formulas say", () => {
-    const he = stats(sample("he-normal", 5)).variance, xavier = stats(sample("xavier-normal", 5)).variance, lecun = stats(sample("lecun-normal", 5)).variance;
+    const he = stats(sample("he-normal", 5)).variance,
+      xavier = stats(sample("xavier-normal", 5)).variance,
+      lecun = stats(sample("lecun-normal", 5)).variance;
     expect(he).toBeGreaterThan(xavier);
     expect(xavier).toBeGreaterThan(lecun);
   });
@@ -155,7 +169,9 @@ describe("Network initial weights", () => {
   it("same seed ⇒ bit-identical weights and equal fingerprint; different seed ⇒ different", () => {
     for (const name of initNames.filter((n) => n !== "zeros")) {
       const small = (seed: number) => new Network({...config(name, seed), layers: [20, 8, 3]});
-      const a = small(11), b = small(11), c = small(12);
+      const a = small(11),
+        b = small(11),
+        c = small(12);
       expect(fingerprint(a.layers)).toBe(fingerprint(b.layers));
       a.layers.forEach((layer, l) => expect(Buffer.from(layer.weights.buffer).equals(Buffer.from(b.layers[l].weights.buffer))).toBe(true));
       expect(fingerprint(a.layers)).not.toBe(fingerprint(c.layers));

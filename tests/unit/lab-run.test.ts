@@ -5,7 +5,11 @@ import {defaults} from "../../src/components/runs/params.js";
 import {labCommand, labRun, labSchema, LAB_LAYERS} from "../../src/components/runs/lab.js";
 import {labSet} from "../../src/components/datasets/lab-node.js";
 
-const parse = (command: string) => program().exitOverride().parse(command.replace(/^npm run -s train -- /, "").split(" "), {from: "user"}).opts();
+const parse = (command: string) =>
+  program()
+    .exitOverride()
+    .parse(command.replace(/^npm run -s train -- /, "").split(" "), {from: "user"})
+    .opts();
 
 describe("labCommand(values, steps)", () => {
   it("makes the CLI train the page's run to the same fingerprint", () => {

@@ -4,7 +4,9 @@ import {decimateHistory, LiveRun, type LiveRunOptions, type RunState} from "../.
 
 const config: NetworkConfig = {layers: [4, 5, 3], activation: "tanh", head: "softmax-cross-entropy", init: "xavier-normal", seed: 3};
 const training: TrainingOptions = {learningRate: 0.1, batchSize: 4, optimizer: "sgd"};
-const TRAIN = 40, BATCH = 4, EVAL_EVERY = 8;
+const TRAIN = 40,
+  BATCH = 4,
+  EVAL_EVERY = 8;
 
 /** n random 4-d inputs in 3 classes (class c shifts input c by +2), times `scale`. */
 function samples(n: number, seed: number, scale = 1): Samples {
@@ -13,7 +15,8 @@ function samples(n: number, seed: number, scale = 1): Samples {
   const inputs = labels.map((c) => Array.from({length: 4}, (_, j) => scale * (random() * 2 - 1 + (j === c ? 2 : 0))));
   return arraySamples(inputs, labels);
 }
-const train = samples(TRAIN, 11), test = samples(30, 12);
+const train = samples(TRAIN, 11),
+  test = samples(30, 12);
 
 /** A schedule that only queues callbacks: the test runs the ticks by hand. */
 function manual() {

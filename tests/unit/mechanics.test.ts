@@ -13,7 +13,7 @@ describe("the wiggle: the slope of the loss along one weight", () => {
         const {backprop, finiteDifference} = slopes(network, ref);
         expect(Math.abs(backprop - finiteDifference)).toBeLessThan(1e-7 + 1e-5 * Math.abs(backprop));
       }),
-      {numRuns: 60}
+      {numRuns: 60},
     );
   });
 
@@ -37,7 +37,10 @@ describe("the loop and the landscape", () => {
 
   it("gradient descent on two weights lowers the loss, and momentum changes the path", () => {
     const network = new Network(mechanicsConfig(1));
-    const refs: [{layer: number; to: number; from: number}, {layer: number; to: number; from: number}] = [{layer: 2, to: 0, from: 0}, {layer: 2, to: 0, from: 1}];
+    const refs: [{layer: number; to: number; from: number}, {layer: number; to: number; from: number}] = [
+      {layer: 2, to: 0, from: 0},
+      {layer: 2, to: 0, from: 1},
+    ];
     const path = descend(network, refs, [-4, -4], {lr: 0.5, momentum: 0, steps: 30});
     expect(path).toHaveLength(31);
     expect(path.at(-1)!.loss).toBeLessThan(path[0].loss);
@@ -49,7 +52,10 @@ describe("the loop and the landscape", () => {
 describe("the landscape with weight decay", () => {
   it("has a bottom: descent from opposite corners ends near the same point, and a large η overshoots", () => {
     const network = new Network(mechanicsConfig(1));
-    const refs: [{layer: number; to: number; from: number}, {layer: number; to: number; from: number}] = [{layer: 2, to: 0, from: 0}, {layer: 2, to: 0, from: 1}];
+    const refs: [{layer: number; to: number; from: number}, {layer: number; to: number; from: number}] = [
+      {layer: 2, to: 0, from: 0},
+      {layer: 2, to: 0, from: 1},
+    ];
     const a = descend(network, refs, [-5, -5], {lr: 2, momentum: 0, steps: 200, decay: 0.1}).at(-1)!;
     const b = descend(network, refs, [5, 5], {lr: 2, momentum: 0, steps: 200, decay: 0.1}).at(-1)!;
     expect(Math.hypot(a.x - b.x, a.y - b.y)).toBeLessThan(0.05);

@@ -11,7 +11,14 @@ function handNetwork(): Network {
   return new Network({layers: [2, 3], activation: "identity", head: "softmax-cross-entropy", init: "zeros", seed: 0}, layers);
 }
 
-const inputs = [[2, 0], [0, 2], [0, 0], [3, 1], [0, 0], [1, 4]];
+const inputs = [
+  [2, 0],
+  [0, 2],
+  [0, 0],
+  [3, 1],
+  [0, 0],
+  [1, 4],
+];
 const labels = [0, 1, 2, 1, 0, 1];
 const predicted = [0, 1, 2, 0, 2, 1];
 
@@ -94,7 +101,14 @@ describe("deadUnits(network, samples)", async () => {
       for (let i = 0; i < 3; i++) first.weights[unit * 3 + i] = 1;
       first.biases[unit] = 0;
     }
-    const samples = arraySamples([[1, 0, 0], [0, 0.5, 2], [0, 0, 0]], [0, 1, 0]);
+    const samples = arraySamples(
+      [
+        [1, 0, 0],
+        [0, 0.5, 2],
+        [0, 0, 0],
+      ],
+      [0, 1, 0],
+    );
     const result = deadUnits(network, samples);
     expect(Array.from(result.dead[0])).toEqual([0, 1, 0, 1]);
     expect(result.perLayer).toEqual([2]);

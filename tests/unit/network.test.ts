@@ -12,8 +12,16 @@ function handNetwork(config: Omit<NetworkConfig, "init" | "seed" | "layers">, we
 }
 
 // A 2→2→2 network used by several tests.
-const W1 = [[0.1, 0.2], [0.3, -0.4]], b1 = [0.05, 0.2];
-const W2 = [[0.5, -0.6], [0.7, 0.8]], b2 = [0.1, -0.2];
+const W1 = [
+    [0.1, 0.2],
+    [0.3, -0.4],
+  ],
+  b1 = [0.05, 0.2];
+const W2 = [
+    [0.5, -0.6],
+    [0.7, 0.8],
+  ],
+  b2 = [0.1, -0.2];
 const x = [1, 0.5];
 
 // Its hidden layer, by hand (sigmoid hidden units).
@@ -27,7 +35,8 @@ describe("Network.forward", () => {
     expectClose(z1[0], 0.25, {abs: 1e-15});
     expectClose(z1[1], 0.3, {abs: 1e-15});
     const out = net.forward(x);
-    const e0 = Math.exp(z2[0]), e1 = Math.exp(z2[1]);
+    const e0 = Math.exp(z2[0]),
+      e1 = Math.exp(z2[1]);
     expectAllClose(net.z[0], z1, {abs: 1e-15}, "z1");
     expectAllClose(net.a[1], a1, {abs: 1e-15}, "a1");
     expectAllClose(net.z[1], z2, {abs: 1e-15}, "z2");
@@ -52,7 +61,23 @@ describe("Network.forward", () => {
   });
 
   it("gives exact values for an integer ReLU net: x = (1, 2) → z¹ = (−1, 3), a¹ = (0, 3) → z² = (6.5, 3)", () => {
-    const net = handNetwork({activation: "relu", head: "softmax-cross-entropy"}, [[[1, -1], [2, 1]], [[1, 2], [-1, 1]]], [[0, -1], [0.5, 0]]);
+    const net = handNetwork(
+      {activation: "relu", head: "softmax-cross-entropy"},
+      [
+        [
+          [1, -1],
+          [2, 1],
+        ],
+        [
+          [1, 2],
+          [-1, 1],
+        ],
+      ],
+      [
+        [0, -1],
+        [0.5, 0],
+      ],
+    );
     const out = net.forward([1, 2]);
     expect(Array.from(net.z[0])).toEqual([-1, 3]);
     expect(Array.from(net.a[1])).toEqual([0, 3]);
@@ -62,7 +87,20 @@ describe("Network.forward", () => {
   });
 
   it("applies each hidden activation: leaky-ReLU, tanh and identity on the same integer net", () => {
-    const W = [[[1, -1], [2, 1]], [[1, 2], [-1, 1]]], b = [[0, -1], [0.5, 0]];
+    const W = [
+        [
+          [1, -1],
+          [2, 1],
+        ],
+        [
+          [1, 2],
+          [-1, 1],
+        ],
+      ],
+      b = [
+        [0, -1],
+        [0.5, 0],
+      ];
     const cases: [ActivationName, number[]][] = [
       ["leaky-relu", [-0.01, 3]],
       ["tanh", [Math.tanh(-1), Math.tanh(3)]],
@@ -79,15 +117,45 @@ describe("Network.forward", () => {
   });
 
   it("never applies the hidden activation to the output layer (one weight layer: output = head(W x + b))", () => {
-    const net = handNetwork({activation: "relu", head: "sigmoid-mse"}, [[[1, 0], [0, 1]]], [[-5, 0]]);
+    const net = handNetwork(
+      {activation: "relu", head: "sigmoid-mse"},
+      [
+        [
+          [1, 0],
+          [0, 1],
+        ],
+      ],
+      [[-5, 0]],
+    );
     // z = (−4, 2): a ReLU would zero the first logit; the sigmoid head sees −4.
     expectAllClose(net.forward([1, 2]), [sigma(-4), sigma(2)], {abs: 1e-15});
   });
 
   it("stacked identity layers collapse into one affine map: head(W₂(W₁x + b₁) + b₂)", () => {
-    const net = handNetwork({activation: "identity", head: "sigmoid-mse"}, [[[1, 2], [3, 4], [5, 6]], [[1, 0, -1], [0.5, 0.5, 0.5]]], [[0.1, 0.2, 0.3], [-1, 0]]);
+    const net = handNetwork(
+      {activation: "identity", head: "sigmoid-mse"},
+      [
+        [
+          [1, 2],
+          [3, 4],
+          [5, 6],
+        ],
+        [
+          [1, 0, -1],
+          [0.5, 0.5, 0.5],
+        ],
+      ],
+      [
+        [0.1, 0.2, 0.3],
+        [-1, 0],
+      ],
+    );
     // W₂W₁ = [[1−5, 2−6], [4.5, 6]] = [[−4, −4], [4.5, 6]]; W₂b₁ + b₂ = (0.1 − 0.3 − 1, 0.3) = (−1.2, 0.3).
-    for (const input of [[1, 1], [-0.5, 2], [0, 0]]) {
+    for (const input of [
+      [1, 1],
+      [-0.5, 2],
+      [0, 0],
+    ]) {
       const z = [-4 * input[0] - 4 * input[1] - 1.2, 4.5 * input[0] + 6 * input[1] + 0.3];
       expectAllClose(net.forward(input), z.map(sigma), {abs: 1e-14});
     }
@@ -105,21 +173,21 @@ describe("Network.backward and one SGD step", () => {
   for (const headName of ["softmax-cross-entropy", "sigmoid-mse"] as HeadName[]) {
     it(`${headName}: hand-computed deltas, gradients, and weights after one SGD step (η = 0.5, label 1)`, () => {
       const net = handNetwork({activation: "sigmoid", head: headName}, [W1, W2], [b1, b2]);
-      const label = 1, eta = 0.5;
+      const label = 1,
+        eta = 0.5;
       // Output delta ∂L/∂z² by hand.
       let d2: number[];
       if (headName === "softmax-cross-entropy") {
-        const e0 = Math.exp(z2[0]), e1 = Math.exp(z2[1]);
+        const e0 = Math.exp(z2[0]),
+          e1 = Math.exp(z2[1]);
         d2 = [e0 / (e0 + e1) - 0, e1 / (e0 + e1) - 1];
       } else {
-        const y = [sigma(z2[0]), sigma(z2[1])], t = [0, 0.99];
+        const y = [sigma(z2[0]), sigma(z2[1])],
+          t = [0, 0.99];
         d2 = [(y[0] - t[0]) * y[0] * (1 - y[0]), (y[1] - t[1]) * y[1] * (1 - y[1])];
       }
       // Hidden delta: (W²ᵀ δ²) ⊙ σ'(z¹), σ' = a(1 − a).
-      const d1 = [
-        (W2[0][0] * d2[0] + W2[1][0] * d2[1]) * a1[0] * (1 - a1[0]),
-        (W2[0][1] * d2[0] + W2[1][1] * d2[1]) * a1[1] * (1 - a1[1]),
-      ];
+      const d1 = [(W2[0][0] * d2[0] + W2[1][0] * d2[1]) * a1[0] * (1 - a1[0]), (W2[0][1] * d2[0] + W2[1][1] * d2[1]) * a1[1] * (1 - a1[1])];
       const gW2 = [d2[0] * a1[0], d2[0] * a1[1], d2[1] * a1[0], d2[1] * a1[1]];
       const gW1 = [d1[0] * x[0], d1[0] * x[1], d1[1] * x[0], d1[1] * x[1]];
 
@@ -141,28 +209,73 @@ describe("Network.backward and one SGD step", () => {
       // One SGD step through the Trainer (batch of one sample): θ ← θ − η g.
       const trainer = new Trainer(net, arraySamples([x], [label]), {learningRate: eta, batchSize: 1, optimizer: "sgd"});
       trainer.step();
-      expectAllClose(net.layers[1].weights, W2.flat().map((w, k) => w - eta * gW2[k]), {abs: 1e-15}, "W² after");
-      expectAllClose(net.layers[1].biases, b2.map((b, k) => b - eta * d2[k]), {abs: 1e-15}, "b² after");
-      expectAllClose(net.layers[0].weights, W1.flat().map((w, k) => w - eta * gW1[k]), {abs: 1e-15}, "W¹ after");
-      expectAllClose(net.layers[0].biases, b1.map((b, k) => b - eta * d1[k]), {abs: 1e-15}, "b¹ after");
+      expectAllClose(
+        net.layers[1].weights,
+        W2.flat().map((w, k) => w - eta * gW2[k]),
+        {abs: 1e-15},
+        "W² after",
+      );
+      expectAllClose(
+        net.layers[1].biases,
+        b2.map((b, k) => b - eta * d2[k]),
+        {abs: 1e-15},
+        "b² after",
+      );
+      expectAllClose(
+        net.layers[0].weights,
+        W1.flat().map((w, k) => w - eta * gW1[k]),
+        {abs: 1e-15},
+        "W¹ after",
+      );
+      expectAllClose(
+        net.layers[0].biases,
+        b1.map((b, k) => b - eta * d1[k]),
+        {abs: 1e-15},
+        "b¹ after",
+      );
     });
   }
 
   it("accumulates: two backward calls for the same sample give twice the gradient", () => {
     const net = handNetwork({activation: "tanh", head: "softmax-cross-entropy"}, [W1, W2], [b1, b2]);
-    const once = zeroGradients(net), twice = zeroGradients(net);
+    const once = zeroGradients(net),
+      twice = zeroGradients(net);
     net.forward(x);
     net.backward(0, once);
     net.backward(0, twice);
     net.forward(x);
     net.backward(0, twice);
-    expectAllClose(twice[0].weights, Array.from(once[0].weights, (g) => 2 * g), {abs: 1e-15});
-    expectAllClose(twice[1].biases, Array.from(once[1].biases, (g) => 2 * g), {abs: 1e-15});
+    expectAllClose(
+      twice[0].weights,
+      Array.from(once[0].weights, (g) => 2 * g),
+      {abs: 1e-15},
+    );
+    expectAllClose(
+      twice[1].biases,
+      Array.from(once[1].biases, (g) => 2 * g),
+      {abs: 1e-15},
+    );
   });
 
   it("a dead ReLU unit passes no gradient to its incoming weights", () => {
     // Hidden unit 0 has z = −1 (dead): row 0 of ∂L/∂W¹ and ∂L/∂b¹[0] are exactly 0.
-    const net = handNetwork({activation: "relu", head: "softmax-cross-entropy"}, [[[1, -1], [2, 1]], [[1, 2], [-1, 1]]], [[0, -1], [0.5, 0]]);
+    const net = handNetwork(
+      {activation: "relu", head: "softmax-cross-entropy"},
+      [
+        [
+          [1, -1],
+          [2, 1],
+        ],
+        [
+          [1, 2],
+          [-1, 1],
+        ],
+      ],
+      [
+        [0, -1],
+        [0.5, 0],
+      ],
+    );
     const {gradients} = net.traceStep([1, 2], 1);
     expect(Array.from(gradients[0].weights.subarray(0, 2))).toEqual([0, 0]);
     expect(gradients[0].biases[0]).toBe(0);
@@ -199,7 +312,17 @@ describe("Network.predict / argmax", () => {
     expect(argmax([-5])).toBe(0);
     const zeros = new Network({layers: [3, 4], activation: "relu", head: "softmax-cross-entropy", init: "zeros", seed: 1});
     expect(zeros.predict([1, 2, 3])).toBe(0);
-    const net = handNetwork({activation: "identity", head: "softmax-cross-entropy"}, [[[1, 0], [0, 1], [0, 0]]], [[0, 0, 0.5]]);
+    const net = handNetwork(
+      {activation: "identity", head: "softmax-cross-entropy"},
+      [
+        [
+          [1, 0],
+          [0, 1],
+          [0, 0],
+        ],
+      ],
+      [[0, 0, 0.5]],
+    );
     expect(net.predict([2, 0])).toBe(0);
     expect(net.predict([0, 2])).toBe(1);
     expect(net.predict([0, 0])).toBe(2);

@@ -16,7 +16,8 @@ function quadratic() {
   const gradients: LayerGradients[] = [{weights: new Float64Array(4), biases: new Float64Array(2)}];
   const grad = () => {
     for (const key of ["weights", "biases"] as const) {
-      const theta = layers[0][key], g = gradients[0][key];
+      const theta = layers[0][key],
+        g = gradients[0][key];
       for (let i = 0; i < theta.length; i++) g[i] = c[key][i] * (theta[i] - t[key][i]);
     }
     return gradients;
@@ -53,7 +54,8 @@ describe("optimizer(name).step on a quadratic", () => {
   });
 
   it("sgd: scale multiplies the gradient (a summed batch gradient with scale 1/B = the mean gradient)", () => {
-    const a = quadratic(), b = quadratic();
+    const a = quadratic(),
+      b = quadratic();
     // Gradient sum over a batch of 4 identical samples, scale 1/4, vs the single gradient with scale 1.
     const sum = a.grad().map(({weights, biases}) => ({weights: weights.map((g) => 4 * g), biases: biases.map((g) => 4 * g)}));
     optimizer("sgd", a.layers, {learningRate: 0.1}).step(a.layers, sum, 1 / 4);
@@ -62,7 +64,8 @@ describe("optimizer(name).step on a quadratic", () => {
   });
 
   it("momentum: the first two steps follow v ← μv − ηg, θ ← θ + v", () => {
-    const eta = 0.1, mu = 0.8;
+    const eta = 0.1,
+      mu = 0.8;
     const q = quadratic();
     const opt = optimizer("momentum", q.layers, {learningRate: eta, momentum: mu});
     opt.step(q.layers, q.grad(), 1);
@@ -72,11 +75,17 @@ describe("optimizer(name).step on a quadratic", () => {
     opt.step(q.layers, q.grad(), 1);
     const g1 = theta1.map((v, i) => cs[i] * (v - target[i]));
     const v2 = v1.map((v, i) => mu * v - eta * g1[i]);
-    expectAllClose(q.theta(), theta1.map((v, i) => v + v2[i]), {abs: 1e-15}, "θ₂");
+    expectAllClose(
+      q.theta(),
+      theta1.map((v, i) => v + v2[i]),
+      {abs: 1e-15},
+      "θ₂",
+    );
   });
 
   it("momentum defaults to μ = 0.9", () => {
-    const a = quadratic(), b = quadratic();
+    const a = quadratic(),
+      b = quadratic();
     const optA = optimizer("momentum", a.layers, {learningRate: 0.1});
     const optB = optimizer("momentum", b.layers, {learningRate: 0.1, momentum: 0.9});
     for (let k = 0; k < 3; k++) {
@@ -87,7 +96,8 @@ describe("optimizer(name).step on a quadratic", () => {
   });
 
   it("momentum with μ = 0 is plain SGD", () => {
-    const a = quadratic(), b = quadratic();
+    const a = quadratic(),
+      b = quadratic();
     const optA = optimizer("momentum", a.layers, {learningRate: 0.1, momentum: 0});
     const optB = optimizer("sgd", b.layers, {learningRate: 0.1});
     for (let k = 0; k < 5; k++) {
@@ -102,21 +112,31 @@ describe("optimizer(name).step on a quadratic", () => {
     const q = quadratic();
     optimizer("adam", q.layers, {learningRate: eta}).step(q.layers, q.grad(), 1);
     // |Δθ| = η |g| / (|g| + ε) = η up to η·ε/|g| ≤ 1e-10 here.
-    expectAllClose(q.theta(), theta0.map((v, i) => v - eta * Math.sign(g0[i])), {abs: 1e-9});
+    expectAllClose(
+      q.theta(),
+      theta0.map((v, i) => v - eta * Math.sign(g0[i])),
+      {abs: 1e-9},
+    );
   });
 
   it("adam: the first step does not depend on the gradient's scale", () => {
-    const a = quadratic(), b = quadratic();
+    const a = quadratic(),
+      b = quadratic();
     optimizer("adam", a.layers, {learningRate: 0.01}).step(a.layers, a.grad(), 1);
     optimizer("adam", b.layers, {learningRate: 0.01}).step(b.layers, b.grad(), 1000);
     expectAllClose(a.theta(), b.theta(), {abs: 1e-9});
   });
 
   it("adam: the second step follows Kingma & Ba's formulas with custom β₁, β₂, ε", () => {
-    const eta = 0.05, b1 = 0.8, b2 = 0.99, eps = 1e-3;
+    const eta = 0.05,
+      b1 = 0.8,
+      b2 = 0.99,
+      eps = 1e-3;
     const q = quadratic();
     const opt = optimizer("adam", q.layers, {learningRate: eta, beta1: b1, beta2: b2, epsilon: eps});
-    let m = theta0.map(() => 0), v = theta0.map(() => 0), theta = theta0.slice();
+    let m = theta0.map(() => 0),
+      v = theta0.map(() => 0),
+      theta = theta0.slice();
     for (let step = 1; step <= 2; step++) {
       const g = theta.map((p, i) => cs[i] * (p - target[i]));
       opt.step(q.layers, q.grad(), 1);

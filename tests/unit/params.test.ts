@@ -14,7 +14,11 @@ const validValues: fc.Arbitrary<MnistValues> = fc.record({
   optimizer: fc.constantFrom("sgd" as const, "adam" as const),
   lr: fc.double({min: 1e-4, max: 10, noNaN: true}).map((x) => x + 0),
   batch: fc.integer({min: 1, max: 1000}),
-  momentum: fc.oneof(fc.constant(0), fc.constant(0.9), fc.double({min: 0, max: 0.99, noNaN: true}).map((x) => x + 0)),
+  momentum: fc.oneof(
+    fc.constant(0),
+    fc.constant(0.9),
+    fc.double({min: 0, max: 0.99, noNaN: true}).map((x) => x + 0),
+  ),
   seed: fc.integer({min: 0, max: 2 ** 31 - 1}),
 });
 
@@ -142,7 +146,9 @@ describe("mnistCommand", () => {
       fc.property(validValues, fc.integer({min: 0, max: 10_000}), (v, steps) => {
         const args = mnistCommand(v, steps).split(" ");
         expect(args.slice(0, 5)).toEqual(["npm", "run", "-s", "train", "--"]);
-        const command = program().exitOverride().configureOutput({writeErr: () => {}, writeOut: () => {}});
+        const command = program()
+          .exitOverride()
+          .configureOutput({writeErr: () => {}, writeOut: () => {}});
         command.parse(args.slice(5), {from: "user"});
         const o = command.opts();
         expect(o.subset).toBe("page");

@@ -11,28 +11,33 @@ const ink = (a: ArrayLike<number>) => Array.from(a).reduce((s, v) => s + v, 0);
 
 describe("generateDigits(strokes, count, seed)", () => {
   it("is deterministic for a seed and differs between seeds", () => {
-    const a = generateDigits(strokes, 50, 3), b = generateDigits(strokes, 50, 3), c = generateDigits(strokes, 50, 4);
+    const a = generateDigits(strokes, 50, 3),
+      b = generateDigits(strokes, 50, 3),
+      c = generateDigits(strokes, 50, 4);
     expect(a.pixels).toEqual(b.pixels);
     expect(a.labels).toEqual(b.labels);
     expect(a.pixels).not.toEqual(c.pixels);
   });
   it("keeps every augmentation parameter in its range", () => {
-    fc.assert(fc.property(fc.integer({min: 0, max: 2 ** 31 - 1}), (seed) => {
-      for (const p of generateDigits(strokes, 20, seed).params) {
-        expect(Math.abs(p.dx)).toBeLessThanOrEqual(AUGMENT.shift[1]);
-        expect(Math.abs(p.dy)).toBeLessThanOrEqual(AUGMENT.shift[1]);
-        expect(p.rotation).toBeGreaterThanOrEqual(AUGMENT.rotation[0]);
-        expect(p.rotation).toBeLessThanOrEqual(AUGMENT.rotation[1]);
-        expect(p.height).toBeGreaterThanOrEqual(AUGMENT.height[0]);
-        expect(p.height).toBeLessThanOrEqual(AUGMENT.height[1]);
-        expect(p.aspect).toBeGreaterThanOrEqual(AUGMENT.aspect[0]);
-        expect(p.aspect).toBeLessThanOrEqual(AUGMENT.aspect[1]);
-        expect(p.width).toBeGreaterThanOrEqual(AUGMENT.width[0]);
-        expect(p.width).toBeLessThanOrEqual(AUGMENT.width[1]);
-        expect(p.noise).toBeGreaterThanOrEqual(AUGMENT.noise[0]);
-        expect(p.noise).toBeLessThanOrEqual(AUGMENT.noise[1]);
-      }
-    }), {numRuns: 30});
+    fc.assert(
+      fc.property(fc.integer({min: 0, max: 2 ** 31 - 1}), (seed) => {
+        for (const p of generateDigits(strokes, 20, seed).params) {
+          expect(Math.abs(p.dx)).toBeLessThanOrEqual(AUGMENT.shift[1]);
+          expect(Math.abs(p.dy)).toBeLessThanOrEqual(AUGMENT.shift[1]);
+          expect(p.rotation).toBeGreaterThanOrEqual(AUGMENT.rotation[0]);
+          expect(p.rotation).toBeLessThanOrEqual(AUGMENT.rotation[1]);
+          expect(p.height).toBeGreaterThanOrEqual(AUGMENT.height[0]);
+          expect(p.height).toBeLessThanOrEqual(AUGMENT.height[1]);
+          expect(p.aspect).toBeGreaterThanOrEqual(AUGMENT.aspect[0]);
+          expect(p.aspect).toBeLessThanOrEqual(AUGMENT.aspect[1]);
+          expect(p.width).toBeGreaterThanOrEqual(AUGMENT.width[0]);
+          expect(p.width).toBeLessThanOrEqual(AUGMENT.width[1]);
+          expect(p.noise).toBeGreaterThanOrEqual(AUGMENT.noise[0]);
+          expect(p.noise).toBeLessThanOrEqual(AUGMENT.noise[1]);
+        }
+      }),
+      {numRuns: 30},
+    );
   });
   it("gives every class a balanced share of the fixed sets", () => {
     const set = generateDigits(strokes, 100, 1);
@@ -44,14 +49,19 @@ describe("renderDigit(strokes, params)", () => {
   it("renders every class inside the frame at the extremes of the augmentation ranges", () => {
     // The stroke's soft edge (ink falls from 1 to 0 over one pixel) ends inside the frame, so the
     // outermost ring of pixels, whose centres lie half a pixel in, holds at most half ink.
-    const extremes = [AUGMENT.shift[0], AUGMENT.shift[1]].flatMap((dx) => [AUGMENT.shift[0], AUGMENT.shift[1]].flatMap((dy) => [AUGMENT.rotation[0], AUGMENT.rotation[1]].map((rotation) => ({...CLEAN, dx, dy, rotation, height: AUGMENT.height[1], aspect: AUGMENT.aspect[1], width: AUGMENT.width[1]}))));
-    for (let c = 0; c < 10; c++) for (const p of extremes) {
-      const image = renderDigit(strokes[c], p);
-      expect(ink(image)).toBeGreaterThan(10);
-      for (let k = 0; k < SIZE; k++) {
-        for (const v of [image[k], image[(SIZE - 1) * SIZE + k], image[k * SIZE], image[k * SIZE + SIZE - 1]]) expect(v, `class ${c} ${JSON.stringify(p)}`).toBeLessThanOrEqual(0.5 + 1e-9);
+    const extremes = [AUGMENT.shift[0], AUGMENT.shift[1]].flatMap((dx) =>
+      [AUGMENT.shift[0], AUGMENT.shift[1]].flatMap((dy) =>
+        [AUGMENT.rotation[0], AUGMENT.rotation[1]].map((rotation) => ({...CLEAN, dx, dy, rotation, height: AUGMENT.height[1], aspect: AUGMENT.aspect[1], width: AUGMENT.width[1]})),
+      ),
+    );
+    for (let c = 0; c < 10; c++)
+      for (const p of extremes) {
+        const image = renderDigit(strokes[c], p);
+        expect(ink(image)).toBeGreaterThan(10);
+        for (let k = 0; k < SIZE; k++) {
+          for (const v of [image[k], image[(SIZE - 1) * SIZE + k], image[k * SIZE], image[k * SIZE + SIZE - 1]]) expect(v, `class ${c} ${JSON.stringify(p)}`).toBeLessThanOrEqual(0.5 + 1e-9);
+        }
       }
-    }
   });
   it("keeps ink in [0, 1] with noise", () => {
     const random = () => 0.999;
@@ -69,7 +79,10 @@ describe("lab data sets", () => {
   });
   it("downsample16 preserves each MNIST digit's total ink (to within 8-bit rounding)", () => {
     const file = readMnist("test");
-    const some = take(file, Uint32Array.from({length: 20}, (_, i) => i * 37));
+    const some = take(
+      file,
+      Uint32Array.from({length: 20}, (_, i) => i * 37),
+    );
     const small = downsample16(some);
     expect(small.rows).toBe(16);
     for (let i = 0; i < some.count; i++) {

@@ -54,7 +54,13 @@ describe("shuffle", () => {
   });
 
   it("is deterministic for a seed and differs between seeds", () => {
-    const order = (seed: number) => Array.from(shuffle(Array.from({length: 30}, (_, i) => i), source(seed)));
+    const order = (seed: number) =>
+      Array.from(
+        shuffle(
+          Array.from({length: 30}, (_, i) => i),
+          source(seed),
+        ),
+      );
     expect(order(5)).toEqual(order(5));
     expect(order(5)).not.toEqual(order(6));
   });
@@ -68,7 +74,7 @@ describe("shuffle", () => {
       counts.set(key, (counts.get(key) ?? 0) + 1);
     }
     expect(counts.size).toBe(6);
-    const se = Math.sqrt((n * (1 / 6) * (5 / 6)));
+    const se = Math.sqrt(n * (1 / 6) * (5 / 6));
     for (const c of counts.values()) expect(Math.abs(c - n / 6)).toBeLessThan(5 * se);
   });
 });

@@ -97,7 +97,7 @@ describe("redrawScheduler", () => {
         s.enqueue(work(20, log, `a${redraws}`), work(20, log, `b${redraws}`));
       },
       now,
-      throttleMs: 0
+      throttleMs: 0,
     });
     s.schedule();
     runTasks(); // the throttle's timer: redraw 1 queues a1, b1

@@ -24,7 +24,7 @@ describe("areaAverage(image, inSize, outSize)", () => {
         const out = areaAverage(image, 28, 16);
         expect(sum(out) * (28 / 16) ** 2).toBeCloseTo(sum(image), 6);
       }),
-      {numRuns: 50}
+      {numRuns: 50},
     );
   });
 

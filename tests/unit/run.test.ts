@@ -20,7 +20,11 @@ describe("Emitter", () => {
 
   it("throttles unforced emits to one per throttleMs, by its clock; a forced emit always goes", () => {
     let t = 0;
-    const e = new Emitter(() => t, 100, () => t);
+    const e = new Emitter(
+      () => t,
+      100,
+      () => t,
+    );
     const got: number[] = [];
     e.subscribe((s) => got.push(s));
     expect(e.emit(false)).toBe(true); // nothing sent yet by emit: goes

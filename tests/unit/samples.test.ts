@@ -30,7 +30,14 @@ describe("pixelSamples", () => {
 
 describe("arraySamples", () => {
   it("writes sample i's input", () => {
-    const s = arraySamples([[1, 2], [3, 4], [5, 6]], [0, 1, 0]);
+    const s = arraySamples(
+      [
+        [1, 2],
+        [3, 4],
+        [5, 6],
+      ],
+      [0, 1, 0],
+    );
     expect(s.count).toBe(3);
     expect(s.inputSize).toBe(2);
     const out = new Float64Array(2);

@@ -21,7 +21,8 @@ describe("store", () => {
 
   it("the function on returns stops that listener only", () => {
     const s = store({count: 0});
-    const a = vi.fn(), b = vi.fn();
+    const a = vi.fn(),
+      b = vi.fn();
     const offA = s.on(a);
     s.on(b);
     offA();

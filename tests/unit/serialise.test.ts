@@ -25,7 +25,10 @@ describe("toJSON / fromJSON", () => {
     expect(VERSION).toBe(1);
     expect(file.fingerprint).toBe(fingerprint(net.layers));
     expect(file.meta).toEqual({steps: 12});
-    expect(file.layers.map((l) => [l.fanIn, l.fanOut, l.weights.length, l.biases.length])).toEqual([[4, 3, 12, 3], [3, 2, 6, 2]]);
+    expect(file.layers.map((l) => [l.fanIn, l.fanOut, l.weights.length, l.biases.length])).toEqual([
+      [4, 3, 12, 3],
+      [3, 2, 6, 2],
+    ]);
     expect(file.layers[0].weights).toEqual(Array.from(net.layers[0].weights));
     expect("meta" in toJSON(net)).toBe(false);
   });
@@ -161,7 +164,12 @@ describe("fromJSON errors", () => {
     rejects(h, /layers\[0\]\.biases: expected an array of numbers/);
   });
 
-  it.each([["0.5", '"0.5"'], [null, "null"], [true, "true"], [{}, "{}"]])("non-finite weight %j", (value, shown) => {
+  it.each([
+    ["0.5", '"0.5"'],
+    [null, "null"],
+    [true, "true"],
+    [{}, "{}"],
+  ])("non-finite weight %j", (value, shown) => {
     const f = good();
     (f.layers[1].weights as unknown[])[4] = value;
     rejects(f, new RegExp(`layers\\[1\\]\\.weights\\[4\\]: ${shown.replace(/[{}.]/g, "\\$&")} is not a finite number`));

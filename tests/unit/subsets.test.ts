@@ -45,7 +45,8 @@ describe("balancedIndices", () => {
     const first = balancedIndices(labels, 10, 4, 0);
     const next = balancedIndices(labels, 10, 4, 10);
     const both = balancedIndices(labels, 20, 4, 0);
-    const a = new Set(first), b = new Set(next);
+    const a = new Set(first),
+      b = new Set(next);
     expect([...a].filter((i) => b.has(i))).toEqual([]);
     expect(histogram(next, labels)).toEqual(new Array(10).fill(10));
     expect([...first, ...next].sort((x, y) => x - y)).toEqual(Array.from(both));
@@ -126,7 +127,7 @@ describe("SUBSETS on the real MNIST files", () => {
     expect(Array.from(gridIdx).filter((i) => inTest.has(i))).toEqual([]);
   });
 
-  it("selectSubset(\"grid\") gives the images at its indices, and survives the codec", () => {
+  it('selectSubset("grid") gives the images at its indices, and survives the codec', () => {
     const grid = selectSubset("grid", test);
     expect(grid.count).toBe(10 * SUBSETS.grid.perClass);
     expect(grid.seed).toBe(DATA_SEED);

@@ -10,7 +10,8 @@ const dir = mkdtempSync(join(tmpdir(), "sweep-cli-"));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
 async function run(args: string[]): Promise<{code: number; stdout: string; stderr: string}> {
-  let stdout = "", stderr = "";
+  let stdout = "",
+    stderr = "";
   const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
   const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
   try {
@@ -68,7 +69,7 @@ describe("npm run sweep", () => {
   });
 
   it.each([
-    [["--init", "he-normal,magic", "--lr", "0.1"], "invalid inits: \"magic\""],
+    [["--init", "he-normal,magic", "--lr", "0.1"], 'invalid inits: "magic"'],
     [["--lr", "0.1,0"], "invalid lrs: 0"],
     [["--lr", "-1"], "invalid lrs: -1"],
     [["--activation", "", "--lr", "0.1"], "invalid activations: the list is empty"],

@@ -6,7 +6,8 @@ import {CancelledError, TaskError, type WorkerPool} from "../../src/components/r
 /** A pool whose tasks finish when the test says so: resolve(i) completes run i, fail(i) fails it. */
 function fakePool() {
   const tasks = new Map<number, {resolve: (r: SweepResult) => void; reject: (e: Error) => void}>();
-  let cancels = 0, disposed = false;
+  let cancels = 0,
+    disposed = false;
   const pool = {
     run(payload: {run: SweepRun}) {
       return new Promise((resolve, reject) => tasks.set(payload.run.index, {resolve, reject}));

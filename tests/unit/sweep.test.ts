@@ -1,7 +1,28 @@
 import {describe, expect, it} from "vitest";
 import fc from "fast-check";
 import {arraySamples, source} from "../../src/components/nn/index.js";
-import {DEFAULT_GRID, emaSmooth, expandGrid, GridError, logSpace, MAX_RUNS, mergeSweepFiles, parseShard, readSweepFile, resultRows, runCount, runSweepRun, shardRuns, sweepFileText, SweepFileError, SWEEP_FORMAT, SWEEP_VERSION, validateGrid, type SweepFile, type SweepGrid} from "../../src/components/runs/sweep.js";
+import {
+  DEFAULT_GRID,
+  emaSmooth,
+  expandGrid,
+  GridError,
+  logSpace,
+  MAX_RUNS,
+  mergeSweepFiles,
+  parseShard,
+  readSweepFile,
+  resultRows,
+  runCount,
+  runSweepRun,
+  shardRuns,
+  sweepFileText,
+  SweepFileError,
+  SWEEP_FORMAT,
+  SWEEP_VERSION,
+  validateGrid,
+  type SweepFile,
+  type SweepGrid,
+} from "../../src/components/runs/sweep.js";
 
 const grid = (over: Partial<SweepGrid> = {}) => validateGrid({...DEFAULT_GRID, ...over});
 
@@ -38,8 +59,14 @@ describe("expandGrid", () => {
   it("gives inits × activations × lrs × seeds runs in a fixed order, seed innermost", () => {
     const runs = expandGrid(grid({inits: ["he-normal", "uniform"], activations: ["relu"], lrs: [0.01, 0.1], seeds: 2}));
     expect(runs.map((r) => `${r.key}#${r.seed}`)).toEqual([
-      "he-normal|relu|0.01#1", "he-normal|relu|0.01#2", "he-normal|relu|0.1#1", "he-normal|relu|0.1#2",
-      "uniform|relu|0.01#1", "uniform|relu|0.01#2", "uniform|relu|0.1#1", "uniform|relu|0.1#2",
+      "he-normal|relu|0.01#1",
+      "he-normal|relu|0.01#2",
+      "he-normal|relu|0.1#1",
+      "he-normal|relu|0.1#2",
+      "uniform|relu|0.01#1",
+      "uniform|relu|0.01#2",
+      "uniform|relu|0.1#1",
+      "uniform|relu|0.1#2",
     ]);
     expect(runs.map((r) => r.index)).toEqual([0, 1, 2, 3, 4, 5, 6, 7]);
   });
@@ -56,10 +83,13 @@ describe("shardRuns", () => {
       fc.property(fc.integer({min: 1, max: 4}), fc.integer({min: 1, max: 5}), fc.integer({min: 1, max: 3}), fc.integer({min: 1, max: 12}), (inits, lrs, seeds, n) => {
         const g = grid({inits: ["he-normal", "xavier-normal", "uniform", "zeros"].slice(0, inits) as SweepGrid["inits"], lrs: logSpace(0.001, 1, lrs), seeds});
         const all = expandGrid(g);
-        const seen = Array.from({length: n}, (_, k) => shardRuns(all, k + 1, n)).flat().map((r) => r.index).sort((a, b) => a - b);
+        const seen = Array.from({length: n}, (_, k) => shardRuns(all, k + 1, n))
+          .flat()
+          .map((r) => r.index)
+          .sort((a, b) => a - b);
         expect(seen).toEqual(all.map((r) => r.index));
         expect(runCount(g)).toBe(all.length);
-      })
+      }),
     );
   });
 
@@ -105,7 +135,8 @@ const whole: SweepFile = {format: SWEEP_FORMAT, version: SWEEP_VERSION, grid: ti
 describe("runSweepRun", () => {
   it("is deterministic and records a curve, dead units and a fingerprint", () => {
     const run = expandGrid(tiny)[0];
-    const a = runSweepRun(tiny, run, tinyData), b = runSweepRun(tiny, run, tinyData);
+    const a = runSweepRun(tiny, run, tinyData),
+      b = runSweepRun(tiny, run, tinyData);
     expect(a.fingerprint).toBe(b.fingerprint);
     expect(a.fingerprint).toMatch(/^[0-9a-f]{12}$/);
     expect(a.curve[0].samples).toBe(0);
@@ -131,7 +162,11 @@ describe("runSweepRun", () => {
 });
 
 describe("results files: schema, shards and merge", () => {
-  const shards = (n: number) => Array.from({length: n}, (_, k): {name: string; file: SweepFile} => ({name: `part-${k + 1}.json`, file: {...whole, shard: {index: k + 1, count: n}, runs: shardRuns(expandGrid(tiny), k + 1, n).map((r) => runSweepRun(tiny, r, tinyData))}}));
+  const shards = (n: number) =>
+    Array.from({length: n}, (_, k): {name: string; file: SweepFile} => ({
+      name: `part-${k + 1}.json`,
+      file: {...whole, shard: {index: k + 1, count: n}, runs: shardRuns(expandGrid(tiny), k + 1, n).map((r) => runSweepRun(tiny, r, tinyData))},
+    }));
 
   it("the merge of n shards equals the unsharded run, run by run", () => {
     for (const n of [1, 3, 8]) {

@@ -7,7 +7,10 @@ const config: NetworkConfig = {layers: [3, 4, 2], activation: "tanh", head: "sof
 /** n samples of 3 inputs with labels alternating 0/1; `log` records every sample index read. */
 function recording(n: number): Samples & {log: number[]} {
   const inputs = Array.from({length: n}, (_, i) => [Math.sin(i + 1), Math.cos(2 * i + 1), ((i * 37) % 11) / 11 - 0.5]);
-  const base = arraySamples(inputs, Array.from({length: n}, (_, i) => i % 2));
+  const base = arraySamples(
+    inputs,
+    Array.from({length: n}, (_, i) => i % 2),
+  );
   const log: number[] = [];
   return {
     ...base,
@@ -21,23 +24,26 @@ function recording(n: number): Samples & {log: number[]} {
 
 describe("Trainer.step", () => {
   it("batch of 2 applies the mean of the two single-sample gradients with SGD", () => {
-    const x1 = [0.5, -1, 2], x2 = [-0.3, 0.8, 0.1];
+    const x1 = [0.5, -1, 2],
+      x2 = [-0.3, 0.8, 0.1];
     const net = new Network(config);
     const reference = net.clone();
-    const g1 = reference.traceStep(x1, 0).gradients, g2 = reference.traceStep(x2, 1).gradients;
+    const g1 = reference.traceStep(x1, 0).gradients,
+      g2 = reference.traceStep(x2, 1).gradients;
     const eta = 0.3;
     const trainer = new Trainer(net, arraySamples([x1, x2], [0, 1]), {learningRate: eta, batchSize: 2, optimizer: "sgd"});
     trainer.step();
     reference.layers.forEach((layer, l) => {
-      const expectedW = Array.from(layer.weights, (w, k) => w - eta * (g1[l].weights[k] + g2[l].weights[k]) / 2);
-      const expectedB = Array.from(layer.biases, (b, k) => b - eta * (g1[l].biases[k] + g2[l].biases[k]) / 2);
+      const expectedW = Array.from(layer.weights, (w, k) => w - (eta * (g1[l].weights[k] + g2[l].weights[k])) / 2);
+      const expectedB = Array.from(layer.biases, (b, k) => b - (eta * (g1[l].biases[k] + g2[l].biases[k])) / 2);
       expectAllClose(net.layers[l].weights, expectedW, {abs: 1e-15}, `W${l + 1}`);
       expectAllClose(net.layers[l].biases, expectedB, {abs: 1e-15}, `b${l + 1}`);
     });
   });
 
   it("returns the minibatch's mean loss before the update", () => {
-    const x1 = [0.5, -1, 2], x2 = [-0.3, 0.8, 0.1];
+    const x1 = [0.5, -1, 2],
+      x2 = [-0.3, 0.8, 0.1];
     const net = new Network(config);
     const reference = net.clone();
     reference.forward(x1);
@@ -174,7 +180,12 @@ describe("Trainer.run and divergence", () => {
 
   it("sets diverged with the step number for an absurd learning rate (1e6, identity hidden layers, large inputs)", () => {
     const net = new Network({layers: [3, 8, 8, 2], activation: "identity", head: "softmax-cross-entropy", init: "he-normal", seed: 2});
-    const inputs = [[100, -200, 300], [-400, 50, 250], [150, 150, -300], [10, -500, 20]];
+    const inputs = [
+      [100, -200, 300],
+      [-400, 50, 250],
+      [150, 150, -300],
+      [10, -500, 20],
+    ];
     const trainer = new Trainer(net, arraySamples(inputs, [0, 1, 0, 1]), {learningRate: 1e6, batchSize: 2});
     const applied = trainer.run(1000);
     expect(trainer.diverged).not.toBeNull();
@@ -190,7 +201,12 @@ describe("Trainer.run and divergence", () => {
 
   it("the same network does not diverge at a sane learning rate", () => {
     const net = new Network({layers: [3, 8, 8, 2], activation: "identity", head: "softmax-cross-entropy", init: "he-normal", seed: 2});
-    const inputs = [[1, -2, 3], [-4, 0.5, 2.5], [1.5, 1.5, -3], [0.1, -5, 0.2]];
+    const inputs = [
+      [1, -2, 3],
+      [-4, 0.5, 2.5],
+      [1.5, 1.5, -3],
+      [0.1, -5, 0.2],
+    ];
     const trainer = new Trainer(net, arraySamples(inputs, [0, 1, 0, 1]), {learningRate: 0.001, batchSize: 2});
     expect(trainer.run(200)).toBe(200);
     expect(trainer.diverged).toBeNull();
@@ -225,7 +241,13 @@ describe("Trainer options", () => {
   });
 
   it.each([2, -1, 0.5, NaN])("throws RangeError naming the bad label %s and its sample", (label) => {
-    const bad = arraySamples([[0, 0, 0], [1, 1, 1]], [0, label]);
+    const bad = arraySamples(
+      [
+        [0, 0, 0],
+        [1, 1, 1],
+      ],
+      [0, label],
+    );
     expect(() => new Trainer(new Network(config), bad, {learningRate: 0.1, batchSize: 1})).toThrow(RangeError);
     expect(() => new Trainer(new Network(config), bad, {learningRate: 0.1, batchSize: 1})).toThrow(`invalid label ${label} at sample 1`);
   });

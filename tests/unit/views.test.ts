@@ -106,7 +106,7 @@ describe("runPanel", () => {
     const run = fakeRun();
     panel.update({run, problems: []});
     expect(panel.node.querySelector('[data-metric="url-problems"]')).toBeNull();
-    panel.update({problems: ["URL parameter lr=\"x\" ignored (expected a number); using 0.05."]});
+    panel.update({problems: ['URL parameter lr="x" ignored (expected a number); using 0.05.']});
     expect(panel.node.querySelector('[data-metric="url-problems"]')!.textContent).toContain('lr="x" ignored');
     panel.dispose();
     run.set({status: "training"});
@@ -128,7 +128,11 @@ describe("runPanel", () => {
 
 describe("runSettings", () => {
   const make = (search = "", adjust?: SettingsOptions<typeof labSchema>["adjust"]) =>
-    runSettings(labSchema, {dataset: {label: "Digits", kind: "radio"}, lr: {label: "Learning rate η", name: "η", slider: "log"}, batch: {label: "Minibatch size B", name: "B"}}, {search, writeUrl: false, adjust});
+    runSettings(
+      labSchema,
+      {dataset: {label: "Digits", kind: "radio"}, lr: {label: "Learning rate η", name: "η", slider: "log"}, batch: {label: "Minibatch size B", name: "B"}},
+      {search, writeUrl: false, adjust},
+    );
   const typeInto = (control: HTMLElement, text: string) => {
     const box = control.querySelector<HTMLInputElement>('input[type="number"]')!;
     box.value = text;

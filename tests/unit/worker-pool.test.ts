@@ -54,7 +54,10 @@ describe("WorkerPool", () => {
     FakeWorker.alive = 0;
     const crashes: string[] = [];
     const pool = new WorkerPool(make, {size: 2, onCrash: (message) => crashes.push(message)});
-    FakeWorker.crashOn = new Map([[7, 1], [9, 2]]);
+    FakeWorker.crashOn = new Map([
+      [7, 1],
+      [9, 2],
+    ]);
     const [once, twice, fine] = await Promise.allSettled([pool.run<number>(7), pool.run<number>(9), pool.run<number>(1)]);
     expect(once).toEqual({status: "fulfilled", value: 14});
     expect(twice.status).toBe("rejected");
@@ -75,7 +78,8 @@ describe("WorkerPool", () => {
   it("cancel rejects queued and running tasks, terminates busy workers, and the pool goes on", async () => {
     FakeWorker.alive = 0;
     const pool = new WorkerPool(make, {size: 1});
-    const running = pool.run(1), queued = pool.run(2);
+    const running = pool.run(1),
+      queued = pool.run(2);
     pool.cancel();
     await expect(running).rejects.toThrow(CancelledError);
     await expect(queued).rejects.toThrow(CancelledError);

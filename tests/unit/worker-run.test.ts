@@ -52,7 +52,8 @@ const until = (run: {subscribe(f: (s: RunState) => void): () => void}, test: (s:
 
 describe("packParameters / unpackParameters", () => {
   it("round-trip every weight and bias, and refuse a size mismatch", () => {
-    const a = new Network(config), b = new Network({...config, seed: 6});
+    const a = new Network(config),
+      b = new Network({...config, seed: 6});
     unpackParameters(b, packParameters(a));
     expect(fingerprint(b.layers)).toBe(fingerprint(a.layers));
     expect(() => unpackParameters(b, new Float64Array(3))).toThrow(/3 values, the network has/);

@@ -82,7 +82,8 @@ export function decodeSubset(input: ArrayBuffer | Uint8Array, name = "subset"): 
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const version = view.getUint16(4, true);
   if (version !== CODEC_VERSION) fail(`version ${version}, this workbook reads version ${CODEC_VERSION}`);
-  const rows = bytes[6], cols = bytes[7];
+  const rows = bytes[6],
+    cols = bytes[7];
   const count = view.getUint32(8, true);
   const seed = view.getUint32(12, true);
   const expected = encodedLength(count, rows, cols);

@@ -19,9 +19,12 @@ export class GlyphFileError extends Error {
  * throws GlyphFileError naming `name`, the line number and what is wrong.
  */
 export function parseGlyphs(text: string, name = "glyphs"): Uint8Array[] {
-  const lines = text.split(/\r?\n/).map((line, i) => ({line: line.trim(), number: i + 1})).filter(({line}) => line !== "" && !line.startsWith("# "));
+  const lines = text
+    .split(/\r?\n/)
+    .map((line, i) => ({line: line.trim(), number: i + 1}))
+    .filter(({line}) => line !== "" && !line.startsWith("# "));
   const glyphs: Uint8Array[] = [];
-  for (let k = 0; k < lines.length; ) {
+  for (let k = 0; k < lines.length;) {
     const head = lines[k];
     const expected = glyphs.length;
     if (head.line !== `digit ${expected}`) throw new GlyphFileError(`${name}:${head.number}: expected "digit ${expected}", found ${JSON.stringify(head.line)}`);
@@ -55,16 +58,20 @@ export function glyphVariants(glyphs: Uint8Array[], perDigit: number, seed: numb
   const random = randomLcg(seed);
   const uniform = randomUniform.source(random)(0, 1);
   const offset = randomInt.source(random)(-shift, shift + 1);
-  const inputs: Float64Array[] = [], labels: number[] = [];
+  const inputs: Float64Array[] = [],
+    labels: number[] = [];
   for (let k = 0; k < perDigit; k++) {
     glyphs.forEach((glyph, digit) => {
-      const dx = offset(), dy = offset();
+      const dx = offset(),
+        dy = offset();
       const out = new Float64Array(GLYPH_PIXELS);
-      for (let r = 0; r < GLYPH_SIZE; r++) for (let c = 0; c < GLYPH_SIZE; c++) {
-        const sr = r - dy, sc = c - dx;
-        const ink = sr >= 0 && sr < GLYPH_SIZE && sc >= 0 && sc < GLYPH_SIZE ? glyph[sr * GLYPH_SIZE + sc] : 0;
-        out[r * GLYPH_SIZE + c] = uniform() < flip ? 1 - ink : ink;
-      }
+      for (let r = 0; r < GLYPH_SIZE; r++)
+        for (let c = 0; c < GLYPH_SIZE; c++) {
+          const sr = r - dy,
+            sc = c - dx;
+          const ink = sr >= 0 && sr < GLYPH_SIZE && sc >= 0 && sc < GLYPH_SIZE ? glyph[sr * GLYPH_SIZE + sc] : 0;
+          out[r * GLYPH_SIZE + c] = uniform() < flip ? 1 - ink : ink;
+        }
       inputs.push(out);
       labels.push(digit);
     });

@@ -65,7 +65,8 @@ export interface LabelledImages {
  * the counts differ, or a label is not a digit 0–9.
  */
 export function parseMnist(images: Uint8Array, labels: Uint8Array, names: {images?: string; labels?: string} = {}): LabelledImages {
-  const imageName = names.images ?? "image file", labelName = names.labels ?? "label file";
+  const imageName = names.images ?? "image file",
+    labelName = names.labels ?? "label file";
   const img = parseIdx(images, imageName);
   const lab = parseIdx(labels, labelName);
   if (img.dims.length !== 3) throw new IdxError(`${imageName}: expected 3 dimensions (count, rows, cols), found ${img.dims.length}`);

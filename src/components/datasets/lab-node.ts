@@ -19,7 +19,8 @@ export function readStrokes(path = fileURLToPath(new URL("../../../data/digit-st
 
 /** Shrinks 28×28 images to 16×16 by area averaging (ink preserved up to rounding to 8 bits). */
 export function downsample16(images: LabelledImages): LabelledImages {
-  const inSize = images.rows, out = new Uint8Array(images.count * SIZE * SIZE);
+  const inSize = images.rows,
+    out = new Uint8Array(images.count * SIZE * SIZE);
   for (let i = 0; i < images.count; i++) {
     const small = areaAverage(images.pixels.subarray(i * inSize * inSize, (i + 1) * inSize * inSize), inSize, SIZE);
     for (let k = 0; k < small.length; k++) out[i * SIZE * SIZE + k] = Math.round(small[k]);

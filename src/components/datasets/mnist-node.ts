@@ -53,6 +53,7 @@ export function mnistDataDir(): string {
  */
 export function readMnist(which: "train" | "test", dir = mnistDataDir()): LabelledImages {
   const {images, labels} = FILES[which];
-  const imagePath = join(dir, images), labelPath = join(dir, labels);
+  const imagePath = join(dir, images),
+    labelPath = join(dir, labels);
   return parseMnist(readChecked(imagePath, images), readChecked(labelPath, labels), {images: imagePath, labels: labelPath});
 }

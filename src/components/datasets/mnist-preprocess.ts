@@ -24,13 +24,16 @@ export interface Preprocessed {
 
 /** Centre of mass of a side × side image (pixel centres at i + 0.5), or null without ink. */
 export function centreOfMass(image: ArrayLike<number>, side: number): [number, number] | null {
-  let m = 0, mx = 0, my = 0;
-  for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) {
-    const v = image[y * side + x];
-    m += v;
-    mx += v * (x + 0.5);
-    my += v * (y + 0.5);
-  }
+  let m = 0,
+    mx = 0,
+    my = 0;
+  for (let y = 0; y < side; y++)
+    for (let x = 0; x < side; x++) {
+      const v = image[y * side + x];
+      m += v;
+      mx += v * (x + 0.5);
+      my += v * (y + 0.5);
+    }
   return m > 0 ? [mx / m, my / m] : null;
 }
 
@@ -43,21 +46,27 @@ export function centreOfMass(image: ArrayLike<number>, side: number): [number, n
 export function mnistPreprocess(ink: ArrayLike<number>, side: number, {threshold = 0.05}: {threshold?: number} = {}): Preprocessed {
   if (!(Number.isInteger(side) && side >= MNIST_SIDE)) throw new RangeError(`invalid side: ${side} (expected an integer ≥ ${MNIST_SIDE})`);
   if (ink.length !== side * side) throw new RangeError(`invalid ink: ${ink.length} values, expected ${side}×${side} = ${side * side}`);
-  let x0 = side, y0 = side, x1 = -1, y1 = -1;
-  for (let y = 0; y < side; y++) for (let x = 0; x < side; x++) {
-    if (ink[y * side + x] <= threshold) continue;
-    if (x < x0) x0 = x;
-    if (x > x1) x1 = x;
-    if (y < y0) y0 = y;
-    if (y > y1) y1 = y;
-  }
+  let x0 = side,
+    y0 = side,
+    x1 = -1,
+    y1 = -1;
+  for (let y = 0; y < side; y++)
+    for (let x = 0; x < side; x++) {
+      if (ink[y * side + x] <= threshold) continue;
+      if (x < x0) x0 = x;
+      if (x > x1) x1 = x;
+      if (y < y0) y0 = y;
+      if (y > y1) y1 = y;
+    }
   const pixels = new Float64Array(MNIST_SIDE * MNIST_SIDE);
   if (x1 < 0) return {pixels, empty: true, box: null, centre: null};
   // The bounding box, widened on its short side to a square (centred), so scaling keeps the aspect ratio.
   // A box smaller than 20 pixels is not enlarged: it is copied at its own size (no upsampling).
-  const w = x1 - x0 + 1, h = y1 - y0 + 1;
+  const w = x1 - x0 + 1,
+    h = y1 - y0 + 1;
   const square = Math.max(w, h, MNIST_BOX);
-  const sx = x0 - Math.floor((square - w) / 2), sy = y0 - Math.floor((square - h) / 2);
+  const sx = x0 - Math.floor((square - w) / 2),
+    sy = y0 - Math.floor((square - h) / 2);
   const crop = new Float64Array(square * square);
   for (let y = 0; y < square; y++) {
     const srcY = sy + y;
@@ -72,7 +81,8 @@ export function mnistPreprocess(ink: ArrayLike<number>, side: number, {threshold
   // whole pixels and never pushing ink out of the frame.
   const [cx, cy] = centreOfMass(box, MNIST_BOX)!;
   const clampShift = (s: number) => Math.max(0, Math.min(MNIST_SIDE - MNIST_BOX, s));
-  const ox = clampShift(Math.round(MNIST_SIDE / 2 - cx)), oy = clampShift(Math.round(MNIST_SIDE / 2 - cy));
+  const ox = clampShift(Math.round(MNIST_SIDE / 2 - cx)),
+    oy = clampShift(Math.round(MNIST_SIDE / 2 - cy));
   for (let y = 0; y < MNIST_BOX; y++) for (let x = 0; x < MNIST_BOX; x++) pixels[(y + oy) * MNIST_SIDE + x + ox] = box[y * MNIST_BOX + x];
   return {pixels, empty: false, box: [x0, y0, x1 + 1, y1 + 1], centre: centreOfMass(pixels, MNIST_SIDE)};
 }

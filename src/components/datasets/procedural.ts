@@ -59,7 +59,8 @@ export function parseStrokes(json: unknown): DigitStrokes {
     return strokes.map((stroke, s) => {
       if (!Array.isArray(stroke) || stroke.length < 2) throw new TypeError(`invalid digit strokes: digit ${c} stroke ${s} needs at least 2 points`);
       return stroke.map((p, k) => {
-        if (!Array.isArray(p) || p.length !== 2 || !p.every((v) => typeof v === "number" && v >= 0 && v <= 1)) throw new TypeError(`invalid digit strokes: digit ${c} stroke ${s} point ${k} is ${JSON.stringify(p)} (expected [x, y] in the unit box)`);
+        if (!Array.isArray(p) || p.length !== 2 || !p.every((v) => typeof v === "number" && v >= 0 && v <= 1))
+          throw new TypeError(`invalid digit strokes: digit ${c} stroke ${s} point ${k} is ${JSON.stringify(p)} (expected [x, y] in the unit box)`);
         return [p[0], p[1]] as [number, number];
       });
     });
@@ -74,10 +75,12 @@ export function sampleParams(random: () => number): DigitParams {
 
 /** Distance from (px, py) to the segment (ax, ay)–(bx, by). */
 function segmentDistance(px: number, py: number, ax: number, ay: number, bx: number, by: number): number {
-  const vx = bx - ax, vy = by - ay;
+  const vx = bx - ax,
+    vy = by - ay;
   const len2 = vx * vx + vy * vy;
   const t = len2 > 0 ? Math.max(0, Math.min(1, ((px - ax) * vx + (py - ay) * vy) / len2)) : 0;
-  const dx = px - ax - t * vx, dy = py - ay - t * vy;
+  const dx = px - ax - t * vx,
+    dy = py - ay - t * vy;
   return Math.sqrt(dx * dx + dy * dy);
 }
 
@@ -88,21 +91,28 @@ function segmentDistance(px: number, py: number, ax: number, ay: number, bx: num
  */
 export function renderDigit(strokes: Stroke[], params: DigitParams, random?: () => number): Float64Array {
   const {dx, dy, rotation, height, aspect, width, noise} = params;
-  const w = height * aspect, theta = (rotation * Math.PI) / 180;
-  const cos = Math.cos(theta), sin = Math.sin(theta);
+  const w = height * aspect,
+    theta = (rotation * Math.PI) / 180;
+  const cos = Math.cos(theta),
+    sin = Math.sin(theta);
   // Unit box → pixels: centre the box, scale, rotate about the centre, shift. A shift that would
   // push ink past the frame is reduced until the glyph (with its soft edge) fits: digits stay whole.
-  const placed = strokes.map((stroke) => stroke.map(([x, y]) => {
-    const u = (x - 0.5) * w, v = (y - 0.5) * height;
-    return [u * cos - v * sin, u * sin + v * cos];
-  }));
+  const placed = strokes.map((stroke) =>
+    stroke.map(([x, y]) => {
+      const u = (x - 0.5) * w,
+        v = (y - 0.5) * height;
+      return [u * cos - v * sin, u * sin + v * cos];
+    }),
+  );
   const edge = width / 2 + 0.5;
   const fit = (shift: number, axis: 0 | 1) => {
     const values = placed.flat().map((p) => p[axis]);
-    const lo = edge - SIZE / 2 - Math.min(...values), hi = SIZE / 2 - edge - Math.max(...values);
+    const lo = edge - SIZE / 2 - Math.min(...values),
+      hi = SIZE / 2 - edge - Math.max(...values);
     return lo > hi ? (lo + hi) / 2 : Math.max(lo, Math.min(hi, shift));
   };
-  const cx = SIZE / 2 + fit(dx, 0), cy = SIZE / 2 + fit(dy, 1);
+  const cx = SIZE / 2 + fit(dx, 0),
+    cy = SIZE / 2 + fit(dy, 1);
   const segments: number[] = [];
   for (const stroke of placed) {
     const pts = stroke.map(([x, y]) => [cx + x, cy + y]);
@@ -112,7 +122,8 @@ export function renderDigit(strokes: Stroke[], params: DigitParams, random?: () 
   const half = width / 2 + 0.5;
   for (let row = 0; row < SIZE; row++) {
     for (let col = 0; col < SIZE; col++) {
-      const px = col + 0.5, py = row + 0.5;
+      const px = col + 0.5,
+        py = row + 0.5;
       let d = Infinity;
       for (let s = 0; s < segments.length; s += 4) d = Math.min(d, segmentDistance(px, py, segments[s], segments[s + 1], segments[s + 2], segments[s + 3]));
       let ink = Math.max(0, Math.min(1, half - d));
@@ -140,7 +151,8 @@ export interface DigitSet {
 export function generateDigits(strokes: DigitStrokes, count: number, seed: number): DigitSet {
   if (!(Number.isInteger(count) && count >= 0)) throw new RangeError(`invalid count: ${count} (expected an integer ≥ 0)`);
   const random = randomLcg(seed);
-  const pixels = new Uint8Array(count * SIZE * SIZE), labels = new Uint8Array(count);
+  const pixels = new Uint8Array(count * SIZE * SIZE),
+    labels = new Uint8Array(count);
   const params: DigitParams[] = [];
   for (let i = 0; i < count; i++) {
     const c = i % 10;

@@ -12,8 +12,10 @@ function weights(inSize: number, outSize: number): {start: Int32Array; w: Float6
   const start = new Int32Array(outSize);
   const w: Float64Array[] = [];
   for (let i = 0; i < outSize; i++) {
-    const lo = i * scale, hi = (i + 1) * scale;
-    const first = Math.floor(lo), last = Math.min(inSize - 1, Math.ceil(hi) - 1);
+    const lo = i * scale,
+      hi = (i + 1) * scale;
+    const first = Math.floor(lo),
+      last = Math.min(inSize - 1, Math.ceil(hi) - 1);
     start[i] = first;
     const row = new Float64Array(last - first + 1);
     for (let p = first; p <= last; p++) row[p - first] = (Math.min(hi, p + 1) - Math.max(lo, p)) / scale;
@@ -28,7 +30,10 @@ function weights(inSize: number, outSize: number): {start: Int32Array; w: Float6
  * when outSize > inSize (this is a downsampler).
  */
 export function areaAverage(image: ArrayLike<number>, inSize: number, outSize: number): Float64Array {
-  for (const [name, n] of [["inSize", inSize], ["outSize", outSize]] as const) {
+  for (const [name, n] of [
+    ["inSize", inSize],
+    ["outSize", outSize],
+  ] as const) {
     if (!(Number.isInteger(n) && n >= 1)) throw new RangeError(`invalid ${name}: ${n} (expected an integer ≥ 1)`);
   }
   if (outSize > inSize) throw new RangeError(`invalid outSize: ${outSize} (expected ≤ inSize ${inSize}; this only shrinks)`);
@@ -37,7 +42,8 @@ export function areaAverage(image: ArrayLike<number>, inSize: number, outSize: n
   // Rows first (outSize × inSize), then columns.
   const rows = new Float64Array(outSize * inSize);
   for (let i = 0; i < outSize; i++) {
-    const wi = w[i], s = start[i];
+    const wi = w[i],
+      s = start[i];
     for (let c = 0; c < inSize; c++) {
       let sum = 0;
       for (let k = 0; k < wi.length; k++) sum += wi[k] * image[(s + k) * inSize + c];
@@ -47,7 +53,8 @@ export function areaAverage(image: ArrayLike<number>, inSize: number, outSize: n
   const out = new Float64Array(outSize * outSize);
   for (let i = 0; i < outSize; i++) {
     for (let j = 0; j < outSize; j++) {
-      const wj = w[j], s = start[j];
+      const wj = w[j],
+        s = start[j];
       let sum = 0;
       for (let k = 0; k < wj.length; k++) sum += wj[k] * rows[i * inSize + s + k];
       out[i * outSize + j] = sum;

@@ -57,11 +57,17 @@ export function gradientCheck(network: Network, samples: Samples, {epsilon = 1e-
   }
   const relative = (g: number, n: number) => Math.abs(g - n) / Math.max(Math.abs(g) + Math.abs(n), floor);
   return network.layers.map((layer, l) => {
-    let max = 0, checked = 0;
+    let max = 0,
+      checked = 0;
     // Split the budget: biases get ⌊max/2⌋, weights the rest; evenly spaced within each array.
     const biasBudget = maxPerLayer === Infinity ? Infinity : Math.floor(maxPerLayer / 2);
     const budgets = [maxPerLayer === Infinity ? Infinity : maxPerLayer - biasBudget, biasBudget];
-    for (const [index, [theta, grad]] of ([[layer.weights, analytic[l].weights], [layer.biases, analytic[l].biases]] as const).entries()) {
+    for (const [index, [theta, grad]] of (
+      [
+        [layer.weights, analytic[l].weights],
+        [layer.biases, analytic[l].biases],
+      ] as const
+    ).entries()) {
       const budget = budgets[index];
       if (budget < 1) continue;
       const stride = Math.max(1, Math.ceil(theta.length / budget));

@@ -18,16 +18,16 @@ import stdlibPow from "@stdlib/math-base-special-pow";
 // double boxed on the heap, which made training allocate (and collect) garbage on every step.
 // Same algorithm (FreeBSD msun e_exp.c): x = k·ln2 + r, e^r from a rational approximation,
 // then an exact scaling by 2^k from a table of powers of two.
-const LN2_HI = 6.93147180369123816490e-1;
+const LN2_HI = 6.9314718036912381649e-1;
 const LN2_LO = 1.90821492927058770002e-10;
-const LOG2_E = 1.44269504088896338700;
+const LOG2_E = 1.442695040888963387;
 const P1 = 1.66666666666666019037e-1;
 const P2 = -2.77777777770155933842e-3;
 const P3 = 6.61375632143793436117e-5;
-const P4 = -1.65339022054652515390e-6;
+const P4 = -1.6533902205465251539e-6;
 const P5 = 4.13813679705723846039e-8;
 const OVERFLOW = 7.09782712893383973096e2;
-const UNDERFLOW = -7.45133219101941108420e2;
+const UNDERFLOW = -7.4513321910194110842e2;
 const TINY = 3.725290298461914e-9; // 2⁻²⁸
 /** POW2[k + 1022] = 2^k for k = −1022 … 1023, each exact. */
 const POW2 = new Float64Array(2046);
@@ -41,8 +41,10 @@ export function exp(x: number): number {
   if (x < UNDERFLOW) return 0;
   if (x > -TINY && x < TINY) return 1 + x;
   const k = Math.trunc(LOG2_E * x + (x < 0 ? -0.5 : 0.5));
-  const hi = x - k * LN2_HI, lo = k * LN2_LO;
-  const r = hi - lo, t = r * r;
+  const hi = x - k * LN2_HI,
+    lo = k * LN2_LO;
+  const r = hi - lo,
+    t = r * r;
   const c = r - t * (P1 + t * (P2 + t * (P3 + t * (P4 + t * P5))));
   const y = 1 - (lo - (r * c) / (2 - c) - hi);
   // y·2^k: one exact multiplication, two at the ends of the range (k = 1024, or k < −1022).

@@ -41,7 +41,8 @@ export function evaluate(network: Network, samples: Samples, {limit = samples.co
   const confusion = new Uint32Array(classes * classes);
   const predictions = new Uint8Array(n);
   const x = network.a[0];
-  let loss = 0, correct = 0;
+  let loss = 0,
+    correct = 0;
   for (let i = 0; i < n; i++) {
     forwardSample(network, samples, i, x);
     const label = samples.labels[i];
@@ -75,11 +76,13 @@ export function deadUnits(network: Network, samples: Samples, {limit = samples.c
   for (let i = 0; i < n && silent > 0; i++) {
     forwardSample(network, samples, i, x);
     for (let l = 0; l < hidden; l++) {
-      const a = network.a[l + 1], seen = alive[l];
-      for (let j = 0; j < a.length; j++) if (a[j] !== 0 && !seen[j]) {
-        seen[j] = 1;
-        silent--;
-      }
+      const a = network.a[l + 1],
+        seen = alive[l];
+      for (let j = 0; j < a.length; j++)
+        if (a[j] !== 0 && !seen[j]) {
+          seen[j] = 1;
+          silent--;
+        }
     }
   }
   const dead = alive.map((seen) => seen.map((v) => 1 - v));

@@ -152,7 +152,8 @@ export class Network {
     if (layers) {
       if (layers.length !== this.depth) throw new RangeError(`invalid layers: expected ${this.depth} weight layers, got ${layers.length}`);
       layers.forEach((layer, l) => {
-        const fanIn = sizes[l], fanOut = sizes[l + 1];
+        const fanIn = sizes[l],
+          fanOut = sizes[l + 1];
         if (layer.fanIn !== fanIn || layer.fanOut !== fanOut) throw new RangeError(`invalid layer ${l + 1}: shape ${layer.fanOut}×${layer.fanIn}, expected ${fanOut}×${fanIn}`);
         if (layer.weights.length !== fanIn * fanOut) throw new RangeError(`invalid layer ${l + 1}: ${layer.weights.length} weights, expected ${fanIn * fanOut}`);
         if (layer.biases.length !== fanOut) throw new RangeError(`invalid layer ${l + 1}: ${layer.biases.length} biases, expected ${fanOut}`);
@@ -282,7 +283,8 @@ export class Network {
     for (let l = depth - 1; l >= 0; l--) {
       const {fanIn, fanOut, weights, biases} = layers[l];
       if (l > 0) this.propagate(l);
-      const d = delta[l], x = a[l];
+      const d = delta[l],
+        x = a[l];
       const {index, value, nnz} = this.sparse;
       const sparse = l === 0 && sparseInput;
       for (let j = 0, row = 0; j < fanOut; j++, row += fanIn) {
@@ -300,7 +302,10 @@ export class Network {
   /** δ⁽ˡ⁾_i = f'(z⁽ˡ⁾_i) · Σ_j W⁽ˡ⁺¹⁾_ji δ⁽ˡ⁺¹⁾_j: the delta of the layer below weight layer l (row-major W, row by row). */
   private propagate(l: number): void {
     const {weights, fanIn, fanOut} = this.layers[l];
-    const d = this.delta[l], below = this.delta[l - 1], zb = this.z[l - 1], ab = this.a[l];
+    const d = this.delta[l],
+      below = this.delta[l - 1],
+      zb = this.z[l - 1],
+      ab = this.a[l];
     const df = this.activation.df;
     below.fill(0);
     for (let j = 0, row = 0; j < fanOut; j++, row += fanIn) {
@@ -330,7 +335,8 @@ export class Network {
     if (inputs.length < count * n) throw new RangeError(`invalid inputs: length ${inputs.length}, expected ${count} × ${n}`);
     if (out.length < count) throw new RangeError(`invalid out: length ${out.length}, expected ≥ ${count}`);
     const {weights, biases, fanOut} = this.layers[0];
-    const logits = this.z[this.depth - 1], z1 = this.z[0];
+    const logits = this.z[this.depth - 1],
+      z1 = this.z[0];
     // The WebAssembly SIMD kernel when this engine runs it (same bits), else the TypeScript one.
     const kernel = simd ? this.simdKernel() : null;
     if (kernel && inputs instanceof Float32Array) {
@@ -403,7 +409,10 @@ export class Network {
 
   /** A deep copy with its own weights and workspace. */
   clone(): Network {
-    return new Network(this.config, this.layers.map(({fanIn, fanOut, weights, biases}) => ({fanIn, fanOut, weights: weights.slice(), biases: biases.slice()})));
+    return new Network(
+      this.config,
+      this.layers.map(({fanIn, fanOut, weights, biases}) => ({fanIn, fanOut, weights: weights.slice(), biases: biases.slice()})),
+    );
   }
 }
 
@@ -413,7 +422,8 @@ function initialLayers(config: ReturnType<typeof normaliseConfig>): Layer[] {
   const init = initialiser(config.init);
   const layers: Layer[] = [];
   for (let l = 0; l + 1 < config.layers.length; l++) {
-    const fanIn = config.layers[l], fanOut = config.layers[l + 1];
+    const fanIn = config.layers[l],
+      fanOut = config.layers[l + 1];
     const sample = init(fanIn, fanOut, random, {scale: config.initScale});
     const weights = new Float64Array(fanIn * fanOut);
     for (let k = 0; k < weights.length; k++) weights[k] = sample();
@@ -436,8 +446,14 @@ export function zeroGradients(network: Network): LayerGradients[] {
 export function affine(W: Float64Array, b: Float64Array, x: Float64Array, z: Float64Array, fanIn: number, fanOut: number): void {
   let j = 0;
   for (; j + 3 < fanOut; j += 4) {
-    const r0 = j * fanIn, r1 = r0 + fanIn, r2 = r1 + fanIn, r3 = r2 + fanIn;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    const r0 = j * fanIn,
+      r1 = r0 + fanIn,
+      r2 = r1 + fanIn,
+      r3 = r2 + fanIn;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     for (let i = 0; i < fanIn; i++) {
       const xi = x[i];
       s0 += W[r0 + i] * xi;
@@ -467,10 +483,17 @@ export function affine(W: Float64Array, b: Float64Array, x: Float64Array, z: Flo
 export function sparseAffine(W: Float64Array, b: Float64Array, index: Int32Array, value: Float64Array, nnz: number, z: Float64Array, fanIn: number, fanOut: number): void {
   let j = 0;
   for (; j + 3 < fanOut; j += 4) {
-    const r0 = j * fanIn, r1 = r0 + fanIn, r2 = r1 + fanIn, r3 = r2 + fanIn;
-    let s0 = 0, s1 = 0, s2 = 0, s3 = 0;
+    const r0 = j * fanIn,
+      r1 = r0 + fanIn,
+      r2 = r1 + fanIn,
+      r3 = r2 + fanIn;
+    let s0 = 0,
+      s1 = 0,
+      s2 = 0,
+      s3 = 0;
     for (let k = 0; k < nnz; k++) {
-      const i = index[k], xi = value[k];
+      const i = index[k],
+        xi = value[k];
       s0 += W[r0 + i] * xi;
       s1 += W[r1 + i] * xi;
       s2 += W[r2 + i] * xi;

@@ -97,13 +97,15 @@ const momentum: Factory = (layers, {learningRate, momentum: mu = 0.9}) => {
 
 const adam: Factory = (layers, {learningRate, beta1 = 0.9, beta2 = 0.999, epsilon = 1e-8}) => {
   const zeros = () => layers.map(({weights, biases}) => ({weights: new Float64Array(weights.length), biases: new Float64Array(biases.length)}));
-  const m = zeros(), v = zeros();
+  const m = zeros(),
+    v = zeros();
   let t = 0;
   return {
     name: "adam",
     step(layers, gradients, scale) {
       t++;
-      const c1 = 1 / (1 - pow(beta1, t)), c2 = 1 / (1 - pow(beta2, t));
+      const c1 = 1 / (1 - pow(beta1, t)),
+        c2 = 1 / (1 - pow(beta2, t));
       const apply = (theta: Float64Array, gs: Float64Array, ms: Float64Array, vs: Float64Array): number => {
         let s = 0;
         for (let i = 0; i < theta.length; i++) {

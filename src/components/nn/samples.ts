@@ -32,7 +32,9 @@ export function pixelSamples(pixels: Uint8Array, labels: ArrayLike<number>, inpu
   }
   // Compressed rows of the non-zero pixels, built on first use: offsets (count + 1), column
   // indices and 8-bit values. MNIST averages about 150 inked pixels of 784.
-  let offsets: Uint32Array | null = null, columns: Uint16Array | Uint32Array, values: Uint8Array;
+  let offsets: Uint32Array | null = null,
+    columns: Uint16Array | Uint32Array,
+    values: Uint8Array;
   const compress = () => {
     let nnz = 0;
     for (let k = 0; k < pixels.length; k++) if (pixels[k] !== 0) nnz++;
@@ -62,7 +64,8 @@ export function pixelSamples(pixels: Uint8Array, labels: ArrayLike<number>, inpu
     sparse(i, into) {
       const rows = offsets ?? compress();
       const {index, value} = into;
-      const start = rows[i], nnz = rows[i + 1] - start;
+      const start = rows[i],
+        nnz = rows[i + 1] - start;
       for (let k = 0; k < nnz; k++) {
         index[k] = columns[start + k];
         value[k] = values[start + k] * scale;

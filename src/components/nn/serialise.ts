@@ -78,7 +78,8 @@ export function fromJSON(input: unknown): Network {
     throw new NetworkFileError(`layers: expected ${sizes.length - 1} layers for sizes ${JSON.stringify(sizes)}`);
   }
   const layers: Layer[] = f.layers.map((layer, l) => {
-    const fanIn = sizes[l], fanOut = sizes[l + 1];
+    const fanIn = sizes[l],
+      fanOut = sizes[l + 1];
     if (layer?.fanIn !== fanIn || layer?.fanOut !== fanOut) {
       throw new NetworkFileError(`layers[${l}]: shape ${layer?.fanOut}×${layer?.fanIn}, config says ${fanOut}×${fanIn}`);
     }

@@ -63,16 +63,23 @@ export function firstLayerKernel(fanIn: number, fanOut: number): (FirstLayerKern
   // Layout: [wt: fanIn·fanOut f64][b: fanOut f64][z: fanOut f64][value: fanIn f64][index: fanIn i32]
   //         [chunk of inputs: CHUNK·fanIn f32][their z⁽¹⁾: CHUNK·fanOut f64], 16-byte aligned.
   const align = (n: number) => (n + 15) & ~15;
-  const wt = 0, b = wt + 8 * fanIn * fanOut, z = b + 8 * fanOut, value = z + 8 * fanOut, index = value + 8 * fanIn;
-  const chunkIn = align(index + 4 * fanIn), chunkOut = align(chunkIn + 4 * CHUNK * fanIn);
+  const wt = 0,
+    b = wt + 8 * fanIn * fanOut,
+    z = b + 8 * fanOut,
+    value = z + 8 * fanOut,
+    index = value + 8 * fanIn;
+  const chunkIn = align(index + 4 * fanIn),
+    chunkOut = align(chunkIn + 4 * CHUNK * fanIn);
   const bytes = chunkOut + 8 * CHUNK * fanOut;
   const {memory} = exports;
   const pages = Math.ceil((bytes - memory.buffer.byteLength) / 65536);
   if (pages > 0) memory.grow(pages);
   const buffer = memory.buffer;
   const {sparseAffineT, firstLayerF32} = exports;
-  const transposed = new Float64Array(buffer, wt, fanIn * fanOut), bias = new Float64Array(buffer, b, fanOut);
-  const inputs = new Float32Array(buffer, chunkIn, CHUNK * fanIn), outputs = new Float64Array(buffer, chunkOut, CHUNK * fanOut);
+  const transposed = new Float64Array(buffer, wt, fanIn * fanOut),
+    bias = new Float64Array(buffer, b, fanOut);
+  const inputs = new Float32Array(buffer, chunkIn, CHUNK * fanIn),
+    outputs = new Float64Array(buffer, chunkOut, CHUNK * fanOut);
   return {
     index: new Int32Array(buffer, index, fanIn),
     value: new Float64Array(buffer, value, fanIn),

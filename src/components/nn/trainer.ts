@@ -188,7 +188,7 @@ export class Trainer {
   private fusedStep(i: number, stepNumber: number): void {
     const {network, samples} = this;
     const label = samples.labels[i];
-    const sparse = samples.sparse !== undefined;  // fused implies !reference
+    const sparse = samples.sparse !== undefined; // fused implies !reference
     if (sparse) {
       samples.sparse!(i, network.sparse);
       network.forwardSparse();
@@ -234,7 +234,8 @@ export class Trainer {
       gradients[l].biases.fill(0);
     }
     if (!columns) return;
-    const g = gradients[0], {fanIn, fanOut} = this.network.layers[0];
+    const g = gradients[0],
+      {fanIn, fanOut} = this.network.layers[0];
     g.biases.fill(0);
     const {index, count, mark} = columns;
     for (let j = 0, row = 0; j < fanOut; j++, row += fanIn) for (let c = 0; c < count; c++) g.weights[row + index[c]] = 0;

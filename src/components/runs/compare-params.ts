@@ -17,7 +17,11 @@ export interface CompareView {
 
 export const DEFAULT_VIEW: CompareView = {smooth: 0.6, metric: "testAccuracy", sel: ""};
 
-const list = (text: string) => text.split(",").map((s) => s.trim()).filter(Boolean);
+const list = (text: string) =>
+  text
+    .split(",")
+    .map((s) => s.trim())
+    .filter(Boolean);
 const num = (text: string) => {
   const v = Number(text);
   if (text.trim() === "" || !Number.isFinite(v)) throw new RangeError("expected a number");
@@ -75,7 +79,15 @@ export function writeCompareState(grid: SweepGrid, view: CompareView): string {
   if (!same(grid.inits, d.inits)) params.set("init", grid.inits.join(","));
   if (!same(grid.activations, d.activations)) params.set("act", grid.activations.join(","));
   if (!same(grid.lrs, d.lrs)) params.set("lr", grid.lrs.join(","));
-  for (const [key, field] of [["seeds", "seeds"], ["train", "train"], ["test", "test"], ["epochs", "epochs"], ["batch", "batch"], ["opt", "optimizer"], ["mu", "momentum"]] as const) {
+  for (const [key, field] of [
+    ["seeds", "seeds"],
+    ["train", "train"],
+    ["test", "test"],
+    ["epochs", "epochs"],
+    ["batch", "batch"],
+    ["opt", "optimizer"],
+    ["mu", "momentum"],
+  ] as const) {
     if (grid[field] !== d[field]) params.set(key, String(grid[field]));
   }
   if (!same(grid.hidden, d.hidden)) params.set("hidden", grid.hidden.join(","));

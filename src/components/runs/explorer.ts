@@ -108,7 +108,9 @@ export interface UpdateSize {
 /** The size of the update that took `before` to the network's current weights, layer by layer. */
 export function updateSizes(before: {weights: Float64Array; biases: Float64Array}[], network: Network): UpdateSize[] {
   return network.layers.map((layer, l) => {
-    let d2 = 0, w2 = 0, largest = 0;
+    let d2 = 0,
+      w2 = 0,
+      largest = 0;
     const add = (now: Float64Array, then: Float64Array) => {
       for (let i = 0; i < now.length; i++) {
         const d = now[i] - then[i];
@@ -140,7 +142,18 @@ export interface SignalLayer {
  * Returns the spread of a⁽ˡ⁾ and δ⁽ˡ⁾ per layer, so vanishing or exploding signals can be seen
  * (Glorot & Bengio, 2010; He et al., 2015). throws RangeError on a bad depth, width or count.
  */
-export function signalPropagation(samples: Samples, {activation, init, depth = 10, width = 32, count = 200, seed = 1, classes = 10}: {activation: ActivationName; init: InitName; depth?: number; width?: number; count?: number; seed?: number; classes?: number}): SignalLayer[] {
+export function signalPropagation(
+  samples: Samples,
+  {
+    activation,
+    init,
+    depth = 10,
+    width = 32,
+    count = 200,
+    seed = 1,
+    classes = 10,
+  }: {activation: ActivationName; init: InitName; depth?: number; width?: number; count?: number; seed?: number; classes?: number},
+): SignalLayer[] {
   if (!(Number.isInteger(depth) && depth >= 1 && depth <= 50)) throw new RangeError(`invalid depth: ${depth} (expected 1 to 50)`);
   if (!(Number.isInteger(count) && count >= 1)) throw new RangeError(`invalid count: ${count}`);
   const network = new Network({layers: [samples.inputSize, ...Array(depth).fill(width), classes], activation, head: "softmax-cross-entropy", init, seed});
@@ -152,7 +165,9 @@ export function signalPropagation(samples: Samples, {activation, init, depth = 1
     samples.input(i, x);
     const trace = network.traceStep(x, samples.labels[i]);
     for (let l = 0; l < L; l++) {
-      const a = trace.a[l + 1], d = trace.delta[l], s = sums[l];
+      const a = trace.a[l + 1],
+        d = trace.delta[l],
+        s = sums[l];
       for (let j = 0; j < a.length; j++) {
         s.a += a[j];
         s.a2 += a[j] * a[j];

@@ -31,5 +31,17 @@ export function labRun(values: LabValues): {network: NetworkConfig; training: Tr
 
 /** The CLI command that repeats a page run for `steps` updates on the same fixed set. */
 export function labCommand(values: LabValues, steps: number): string {
-  return ["npm run -s train --", `--dataset ${values.dataset}`, `--layers ${LAB_LAYERS.join(",")}`, "--activation relu", "--init he-normal", "--optimizer sgd", `--lr ${values.lr}`, `--batch ${values.batch}`, `--momentum ${values.momentum}`, `--seed ${values.seed}`, `--steps ${steps}`].join(" ");
+  return [
+    "npm run -s train --",
+    `--dataset ${values.dataset}`,
+    `--layers ${LAB_LAYERS.join(",")}`,
+    "--activation relu",
+    "--init he-normal",
+    "--optimizer sgd",
+    `--lr ${values.lr}`,
+    `--batch ${values.batch}`,
+    `--momentum ${values.momentum}`,
+    `--seed ${values.seed}`,
+    `--steps ${steps}`,
+  ].join(" ");
 }

@@ -166,7 +166,8 @@ export class LiveRun implements Run<RunState> {
    * throws RangeError when the network's layer sizes differ from this run's config.
    */
   adopt(network: Network, {steps = 0, samplesSeen = 0}: {steps?: number; samplesSeen?: number} = {}): void {
-    const want = this.networkConfig.layers.join("→"), got = network.config.layers.join("→");
+    const want = this.networkConfig.layers.join("→"),
+      got = network.config.layers.join("→");
     if (want !== got) throw new RangeError(`invalid network: layers ${got}, this run has ${want}`);
     this.running = false;
     this.network = network;

@@ -61,22 +61,36 @@ export function slopes(network: Network, ref: WeightRef, {h = 1e-5, input = INPU
  * sentence alone is fitted better and better as the weights grow without end).
  */
 export function landscapeLoss(network: Network, refs: [WeightRef, WeightRef], x: number, y: number, decay: number): number {
-  return lossWith(network, [[refs[0], x], [refs[1], y]]) + 0.5 * decay * (x * x + y * y);
+  return (
+    lossWith(network, [
+      [refs[0], x],
+      [refs[1], y],
+    ]) +
+    0.5 * decay * (x * x + y * y)
+  );
 }
 
 /**
  * Gradient descent with classical momentum on two weights only (the others fixed), from `start`,
  * on landscapeLoss: v ← μv − η∇L, w ← w + v. Returns the path, start included, with the loss at each point.
  */
-export function descend(network: Network, refs: [WeightRef, WeightRef], start: [number, number], {lr, momentum, steps, decay = 0}: {lr: number; momentum: number; steps: number; decay?: number}): {x: number; y: number; loss: number}[] {
+export function descend(
+  network: Network,
+  refs: [WeightRef, WeightRef],
+  start: [number, number],
+  {lr, momentum, steps, decay = 0}: {lr: number; momentum: number; steps: number; decay?: number},
+): {x: number; y: number; loss: number}[] {
   const copy = network.clone();
-  let [x, y] = start, vx = 0, vy = 0;
+  let [x, y] = start,
+    vx = 0,
+    vy = 0;
   const path = [{x, y, loss: landscapeLoss(copy, refs, x, y, decay)}];
   for (let k = 0; k < steps; k++) {
     copy.layers[refs[0].layer - 1].weights[index(copy, refs[0])] = x;
     copy.layers[refs[1].layer - 1].weights[index(copy, refs[1])] = y;
     const g = copy.traceStep(INPUT, TARGET).gradients;
-    const gx = g[refs[0].layer - 1].weights[index(copy, refs[0])], gy = g[refs[1].layer - 1].weights[index(copy, refs[1])];
+    const gx = g[refs[0].layer - 1].weights[index(copy, refs[0])],
+      gy = g[refs[1].layer - 1].weights[index(copy, refs[1])];
     vx = momentum * vx - lr * (gx + decay * x);
     vy = momentum * vy - lr * (gy + decay * y);
     x += vx;

@@ -62,7 +62,16 @@ export class SweepController implements Run<SweepState> {
   get state(): SweepState {
     const failed = this.failures.size;
     const message = this.status === "done" && failed ? `${failed} run${failed === 1 ? "" : "s"} failed twice and ${failed === 1 ? "was" : "were"} left out.` : "";
-    return {status: this.status, message, end: this.status === "done" ? {kind: "done"} : null, total: this.runs.length, done: this.results.size, results: [...this.results.values()], progress: this.progress.slice(), failures: new Map(this.failures)};
+    return {
+      status: this.status,
+      message,
+      end: this.status === "done" ? {kind: "done"} : null,
+      total: this.runs.length,
+      done: this.results.size,
+      results: [...this.results.values()],
+      progress: this.progress.slice(),
+      failures: new Map(this.failures),
+    };
   }
 
   get training(): boolean {

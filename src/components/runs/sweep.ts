@@ -120,7 +120,8 @@ export function validateGrid(input: unknown): SweepGrid {
     pointsPerEpoch: integerIn("pointsPerEpoch", g.pointsPerEpoch, 1, 100),
   };
   if (!["sgd", "momentum", "adam"].includes(grid.optimizer)) throw new GridError(`invalid optimizer: ${show(grid.optimizer)} (expected sgd, momentum or adam)`);
-  if (typeof grid.momentum !== "number" || !(grid.momentum >= MOMENTUM_RANGE[0] && grid.momentum <= MOMENTUM_RANGE[1])) throw new GridError(`invalid momentum: ${show(grid.momentum)} (expected a number from ${MOMENTUM_RANGE[0]} to ${MOMENTUM_RANGE[1]})`);
+  if (typeof grid.momentum !== "number" || !(grid.momentum >= MOMENTUM_RANGE[0] && grid.momentum <= MOMENTUM_RANGE[1]))
+    throw new GridError(`invalid momentum: ${show(grid.momentum)} (expected a number from ${MOMENTUM_RANGE[0]} to ${MOMENTUM_RANGE[1]})`);
   const runs = runCount(grid);
   if (runs > MAX_RUNS) throw new GridError(`too many runs: ${runs} (inits × activations × lrs × seeds; at most ${MAX_RUNS})`);
   return grid;
@@ -143,9 +144,12 @@ export interface SweepRun {
 /** Every run of a grid, in a fixed order: init, then activation, then η, then seed (innermost). */
 export function expandGrid(grid: SweepGrid): SweepRun[] {
   const runs: SweepRun[] = [];
-  for (const init of grid.inits) for (const activation of grid.activations) for (const lr of grid.lrs) for (let seed = 1; seed <= grid.seeds; seed++) {
-    runs.push({index: runs.length, key: `${init}|${activation}|${lr}`, init, activation, lr, seed});
-  }
+  for (const init of grid.inits)
+    for (const activation of grid.activations)
+      for (const lr of grid.lrs)
+        for (let seed = 1; seed <= grid.seeds; seed++) {
+          runs.push({index: runs.length, key: `${init}|${activation}|${lr}`, init, activation, lr, seed});
+        }
   return runs;
 }
 
@@ -163,7 +167,8 @@ export function shardRuns(runs: SweepRun[], index: number, count: number): Sweep
 export function parseShard(text: string): {index: number; count: number} {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
   if (!m) throw new GridError(`invalid shard: ${JSON.stringify(text)} (expected i/n, e.g. 2/8)`);
-  const index = Number(m[1]), count = Number(m[2]);
+  const index = Number(m[1]),
+    count = Number(m[2]);
   shardRuns([], index, count);
   return {index, count};
 }
@@ -310,7 +315,13 @@ export function readSweepFile(input: unknown, name = "results"): SweepFile {
     if (r.key !== want.key || r.seed !== want.seed) throw new SweepFileError(`${name}: runs[${i}]: run ${r.index} is ${want.key} seed ${want.seed}, the file says ${r.key} seed ${r.seed}`);
     for (const field of ["fingerprint", "curve", "deadUnits"] as const) if (r[field] === undefined) throw new SweepFileError(`${name}: runs[${i}]: missing ${field}`);
     const num = (x: unknown) => (typeof x === "number" ? x : NaN);
-    return {...r, testAccuracy: num(r.testAccuracy), testLoss: num(r.testLoss), trainLoss: num(r.trainLoss), curve: r.curve.map((p) => ({...p, trainLoss: num(p.trainLoss), testLoss: num(p.testLoss), testAccuracy: num(p.testAccuracy)}))};
+    return {
+      ...r,
+      testAccuracy: num(r.testAccuracy),
+      testLoss: num(r.testLoss),
+      trainLoss: num(r.trainLoss),
+      curve: r.curve.map((p) => ({...p, trainLoss: num(p.trainLoss), testLoss: num(p.testLoss), testAccuracy: num(p.testAccuracy)})),
+    };
   });
   return {format: SWEEP_FORMAT, version: SWEEP_VERSION, grid, shard, runs};
 }
@@ -351,7 +362,8 @@ export function mergeSweepFiles(files: {name: string; file: SweepFile}[], {allow
  */
 export function emaSmooth(values: number[], weight: number): number[] {
   if (!(weight >= 0 && weight < 1)) throw new RangeError(`invalid weight: ${weight} (expected a number in [0, 1))`);
-  let last = 0, n = 0;
+  let last = 0,
+    n = 0;
   return values.map((x) => {
     if (!Number.isFinite(x)) return x;
     last = last * weight + (1 - weight) * x;

@@ -77,7 +77,10 @@ export class TinyRun implements Run<TinyState> {
 
   /** glyphs: ten Float64Array(25); heldOut: variants with labels. throws RangeError for a bad size or η. */
   constructor(glyphs: ArrayLike<number>[], heldOut: {inputs: ArrayLike<number>[]; labels: number[]}, {hidden = TINY_DEFAULTS.hidden, lr = TINY_DEFAULTS.lr, seed = TINY_DEFAULTS.seed} = {}) {
-    this.train = arraySamples(glyphs, glyphs.map((_, i) => i));
+    this.train = arraySamples(
+      glyphs,
+      glyphs.map((_, i) => i),
+    );
     this.heldOut = arraySamples(heldOut.inputs, heldOut.labels);
     this.hidden = hidden;
     this.lr = lr;
@@ -175,11 +178,23 @@ export class TinyRun implements Run<TinyState> {
 
   get state(): TinyState {
     const last = this.history[this.history.length - 1];
-    return {status: this.status, message: "", end: null, iterations: this.trainer.steps, loss: last.loss, trainAccuracy: last.trainAccuracy, heldOutAccuracy: last.heldOutAccuracy, fingerprint: fingerprint(this.network.layers), history: this.history.slice(), version: this.version};
+    return {
+      status: this.status,
+      message: "",
+      end: null,
+      iterations: this.trainer.steps,
+      loss: last.loss,
+      trainAccuracy: last.trainAccuracy,
+      heldOutAccuracy: last.heldOutAccuracy,
+      fingerprint: fingerprint(this.network.layers),
+      history: this.history.slice(),
+      version: this.version,
+    };
   }
 
   private record(replace = false): void {
-    const train = evaluate(this.network, this.train), held = evaluate(this.network, this.heldOut);
+    const train = evaluate(this.network, this.train),
+      held = evaluate(this.network, this.heldOut);
     const point = {iteration: this.trainer.steps, loss: train.loss, trainAccuracy: train.accuracy, heldOutAccuracy: held.accuracy};
     if (replace && this.history.at(-1)?.iteration === point.iteration) this.history[this.history.length - 1] = point;
     else this.history.push(point);

@@ -182,7 +182,10 @@ export interface SessionScope {
  * function; every later message goes to the handler `open` returns. An exception in `open` or in
  * the handler is posted as {type: "error", message} and the session goes on.
  */
-export function serveSession<I>(open: (init: I, post: (message: unknown, transfer?: Transferable[]) => void) => (message: unknown) => void, scope: SessionScope = globalThis as unknown as SessionScope): void {
+export function serveSession<I>(
+  open: (init: I, post: (message: unknown, transfer?: Transferable[]) => void) => (message: unknown) => void,
+  scope: SessionScope = globalThis as unknown as SessionScope,
+): void {
   let handler: ((message: unknown) => void) | null = null;
   const post = (message: unknown, transfer: Transferable[] = []) => scope.postMessage(message, transfer);
   scope.onmessage = ({data}) => {

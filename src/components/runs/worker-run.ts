@@ -230,11 +230,31 @@ export class WorkerRun implements Run<RunState> {
   private disposed = false;
 
   /** @internal Use TrainingWorker.createRun. */
-  constructor(private readonly host: TrainingWorker, readonly id: number, networkConfig: NetworkConfig, trainingOptions: TrainingOptions, private readonly options: WorkerRunOptions) {
+  constructor(
+    private readonly host: TrainingWorker,
+    readonly id: number,
+    networkConfig: NetworkConfig,
+    trainingOptions: TrainingOptions,
+    private readonly options: WorkerRunOptions,
+  ) {
     this.networkConfig = networkConfig;
     this.trainingOptions = trainingOptions;
     this.network = new Network(networkConfig); // validates the config here, with the module's messages
-    this.state = {status: "idle", message: "", end: null, steps: 0, samplesSeen: 0, epoch: 0, trainLoss: NaN, testLoss: NaN, testAccuracy: NaN, samplesPerSecond: NaN, parameters: this.network.parameterCount, fingerprint: fingerprint(this.network.layers), history: []};
+    this.state = {
+      status: "idle",
+      message: "",
+      end: null,
+      steps: 0,
+      samplesSeen: 0,
+      epoch: 0,
+      trainLoss: NaN,
+      testLoss: NaN,
+      testAccuracy: NaN,
+      samplesPerSecond: NaN,
+      parameters: this.network.parameterCount,
+      fingerprint: fingerprint(this.network.layers),
+      history: [],
+    };
     host.send({type: "create", id, network: networkConfig, training: trainingOptions, options});
   }
 
@@ -276,7 +296,8 @@ export class WorkerRun implements Run<RunState> {
   /** Continues from `network` (e.g. a loaded file), as LiveRun.adopt. The mirror shows it at once. */
   adopt(network: Network, {steps = 0, samplesSeen = 0}: {steps?: number; samplesSeen?: number} = {}): void {
     if (this.disposed) return;
-    const want = this.networkConfig.layers.join("→"), got = network.config.layers.join("→");
+    const want = this.networkConfig.layers.join("→"),
+      got = network.config.layers.join("→");
     if (want !== got) throw new RangeError(`invalid network: layers ${got}, this run has ${want}`);
     unpackParameters(this.network, packParameters(network));
     this.host.send({type: "adopt", id: this.id, text: JSON.stringify(toJSON(network)), steps, samplesSeen});

@@ -61,12 +61,18 @@ export type CurveMetric = "testAccuracy" | "trainLoss";
 export function curveRows(file: SweepFile, metric: CurveMetric, smoothing: number) {
   const rows: {key: string; init: string; activation: string; lr: number; epoch: number; mean: number; lo: number; hi: number}[] = [];
   for (const [key, runs] of group(file.runs, (r: SweepResult) => r.key)) {
-    const series = runs.map((r) => emaSmooth(r.curve.map((p) => (metric === "testAccuracy" ? 100 * p.testAccuracy : p.trainLoss)), smoothing));
+    const series = runs.map((r) =>
+      emaSmooth(
+        r.curve.map((p) => (metric === "testAccuracy" ? 100 * p.testAccuracy : p.trainLoss)),
+        smoothing,
+      ),
+    );
     const length = max(runs, (r) => r.curve.length) ?? 0;
     for (let i = 0; i < length; i++) {
       const values = series.map((s) => s[i]).filter((v) => Number.isFinite(v));
       if (!values.length) continue;
-      const m = mean(values)!, sd = values.length > 1 ? deviation(values)! : 0;
+      const m = mean(values)!,
+        sd = values.length > 1 ? deviation(values)! : 0;
       const point = runs.find((r) => r.curve[i])!.curve[i];
       rows.push({key, init: runs[0].config.init, activation: runs[0].config.activation, lr: runs[0].config.lr, epoch: point.epoch, mean: m, lo: m - sd, hi: m + sd});
     }
@@ -77,7 +83,10 @@ export function curveRows(file: SweepFile, metric: CurveMetric, smoothing: numbe
 const lrFormat = (x: number) => `η ${x}`;
 
 /** Learning curves: facets init (columns) × activation (rows), one line per η (log colour), band = mean ± 1 sd across seeds. */
-export function curvesChart(file: SweepFile, {metric = "testAccuracy", smoothing = 0.6, selected = null, width = 800}: {metric?: CurveMetric; smoothing?: number; selected?: string | null; width?: number}) {
+export function curvesChart(
+  file: SweepFile,
+  {metric = "testAccuracy", smoothing = 0.6, selected = null, width = 800}: {metric?: CurveMetric; smoothing?: number; selected?: string | null; width?: number},
+) {
   const rows = curveRows(file, metric, smoothing);
   const dim = (d: {key: string}) => (selected && d.key !== selected ? 0.18 : 1);
   return Plot.plot({
@@ -110,9 +119,36 @@ export function heatmapChart(summaries: ConfigSummary[], {selected = null, width
     fx: {label: null},
     color: {type: "linear", domain: [0, 100], scheme: "viridis", legend: true, label: "final test accuracy (%)"},
     marks: [
-      Plot.cell(summaries, {x: "lr", y: "init", fx: "activation", fill: (d) => (Number.isFinite(d.accuracy) ? 100 * d.accuracy : null), inset: 0.5, stroke: (d) => (d.key === selected ? "currentColor" : "none"), strokeWidth: 2.5}),
-      Plot.text(summaries, {x: "lr", y: "init", fx: "activation", text: (d) => (Number.isFinite(d.accuracy) ? (100 * d.accuracy).toFixed(0) : "div"), fill: (d) => (d.accuracy > 0.6 ? "black" : "white"), stroke: (d) => (d.accuracy > 0.6 ? "none" : "black"), strokeWidth: 0.3, fontSize: 11}),
-      Plot.tip(summaries, Plot.pointer({x: "lr", y: "init", fx: "activation", channels: {accuracy: (d) => (100 * d.accuracy).toFixed(1) + " %", seeds: "seeds", diverged: "diverged", "dead units": (d) => d.deadUnits.toFixed(1)}, format: {fx: false, x: false, y: false, fill: false}, title: (d) => `${d.init} · ${d.activation} · ${lrFormat(d.lr)}`})),
+      Plot.cell(summaries, {
+        x: "lr",
+        y: "init",
+        fx: "activation",
+        fill: (d) => (Number.isFinite(d.accuracy) ? 100 * d.accuracy : null),
+        inset: 0.5,
+        stroke: (d) => (d.key === selected ? "currentColor" : "none"),
+        strokeWidth: 2.5,
+      }),
+      Plot.text(summaries, {
+        x: "lr",
+        y: "init",
+        fx: "activation",
+        text: (d) => (Number.isFinite(d.accuracy) ? (100 * d.accuracy).toFixed(0) : "div"),
+        fill: (d) => (d.accuracy > 0.6 ? "black" : "white"),
+        stroke: (d) => (d.accuracy > 0.6 ? "none" : "black"),
+        strokeWidth: 0.3,
+        fontSize: 11,
+      }),
+      Plot.tip(
+        summaries,
+        Plot.pointer({
+          x: "lr",
+          y: "init",
+          fx: "activation",
+          channels: {accuracy: (d) => (100 * d.accuracy).toFixed(1) + " %", seeds: "seeds", diverged: "diverged", "dead units": (d) => d.deadUnits.toFixed(1)},
+          format: {fx: false, x: false, y: false, fill: false},
+          title: (d) => `${d.init} · ${d.activation} · ${lrFormat(d.lr)}`,
+        }),
+      ),
     ],
   });
 }
@@ -130,7 +166,17 @@ export function lrChart(summaries: ConfigSummary[], {width = 800}: {width?: numb
     color: {legend: true, label: "initialisation"},
     fx: {label: null},
     marks: [
-      Plot.link(ranges, {x1: "lo", x2: "hi", y1: (d, i) => 4 + 4 * (i % 3), y2: (d, i) => 4 + 4 * (i % 3), fx: "activation", stroke: "init", strokeWidth: 4, strokeOpacity: 0.6, title: (d) => `usable η for ${d.init} · ${d.activation}: ${d.lo} – ${d.hi}`}),
+      Plot.link(ranges, {
+        x1: "lo",
+        x2: "hi",
+        y1: (d, i) => 4 + 4 * (i % 3),
+        y2: (d, i) => 4 + 4 * (i % 3),
+        fx: "activation",
+        stroke: "init",
+        strokeWidth: 4,
+        strokeOpacity: 0.6,
+        title: (d) => `usable η for ${d.init} · ${d.activation}: ${d.lo} – ${d.hi}`,
+      }),
       Plot.ruleY([0]),
       Plot.link(rows, {x1: "lr", x2: "lr", y1: "lo", y2: "hi", fx: "activation", stroke: "init", strokeOpacity: 0.5}),
       Plot.line(rows, {x: "lr", y: "percent", fx: "activation", stroke: "init", marker: "circle"}),

@@ -34,13 +34,20 @@ export function confusionDigits({labels, image, predictions, pick, limit = 40}: 
       const indices = cellIndices(labels, predictions(), actual, guess);
       const shown = indices.slice(0, limit);
       node.replaceChildren(
-        html`<p class="small">True ${actual}, guessed ${guess}: ${indices.length} digit${indices.length === 1 ? "" : "s"}${indices.length > shown.length ? ` (first ${shown.length} shown)` : ""}. Choose one to make it the current input.</p>`,
-        html`<div class="confusion-list">${shown.map((i) => {
-          const b = html`<button type="button" class="held-out" aria-label=${`test digit ${i}, a ${actual}`}>${digitCanvas(image(i), {size: 42, label: `test digit ${i}`})}</button>` as HTMLButtonElement;
-          b.onclick = () => pick(i);
-          return b;
-        })}</div>`
+        html`<p class="small">
+          True ${actual}, guessed ${guess}: ${indices.length} digit${indices.length === 1 ? "" : "s"}${indices.length > shown.length ? ` (first ${shown.length} shown)` : ""}. Choose one to make it the
+          current input.
+        </p>`,
+        html`<div class="confusion-list">
+          ${shown.map((i) => {
+            const b = html`<button type="button" class="held-out" aria-label=${`test digit ${i}, a ${actual}`}>
+              ${digitCanvas(image(i), {size: 42, label: `test digit ${i}`})}
+            </button>` as HTMLButtonElement;
+            b.onclick = () => pick(i);
+            return b;
+          })}
+        </div>`,
       );
-    }
+    },
   };
 }

@@ -22,10 +22,12 @@ function epochFrame(history: RunPoint[], {width = 640, height = 220, epochs}: Cu
 
 /** Training loss (per window) and test loss against epochs; y is the mean cross-entropy in nats. */
 export function lossChart(history: RunPoint[], options: CurveOptions = {}): SVGSVGElement | HTMLElement {
-  const rows = history.flatMap((p) => [
-    {epoch: p.epoch, loss: p.trainLoss, set: "training (window mean)"},
-    {epoch: p.epoch, loss: p.testLoss, set: "test subset"},
-  ]).filter((d) => Number.isFinite(d.loss));
+  const rows = history
+    .flatMap((p) => [
+      {epoch: p.epoch, loss: p.trainLoss, set: "training (window mean)"},
+      {epoch: p.epoch, loss: p.testLoss, set: "test subset"},
+    ])
+    .filter((d) => Number.isFinite(d.loss));
   return Plot.plot({
     ...epochFrame(history, options).frame,
     y: {label: "↑ loss (cross-entropy, nats)", grid: true, domain: [0, Math.max(2.5, max(rows, (d) => d.loss) ?? 0)]},

@@ -23,7 +23,8 @@ export function digitStrip(pixels: Uint8Array, rows: number, cols: number, {coun
   if (pixels.length % size !== 0) throw new RangeError(`invalid pixels: length ${pixels.length} is not a multiple of ${rows}×${cols}`);
   const n = Math.min(count ?? Infinity, pixels.length / size);
   const gap = 2;
-  const across = Math.min(columns, n), down = Math.ceil(n / columns);
+  const across = Math.min(columns, n),
+    down = Math.ceil(n / columns);
   const canvas = document.createElement("canvas");
   canvas.width = across * (cols + gap) - gap;
   canvas.height = down * (rows + gap) - gap;
@@ -33,7 +34,8 @@ export function digitStrip(pixels: Uint8Array, rows: number, cols: number, {coun
   const context = canvas.getContext("2d")!;
   const image = context.createImageData(canvas.width, canvas.height);
   const p = palette();
-  const paper = rgb(p.background), ink = rgb(p.activationHigh);
+  const paper = rgb(p.background),
+    ink = rgb(p.activationHigh);
   for (let o = 0; o < image.data.length; o += 4) {
     image.data[o] = paper.r;
     image.data[o + 1] = paper.g;
@@ -41,7 +43,8 @@ export function digitStrip(pixels: Uint8Array, rows: number, cols: number, {coun
     image.data[o + 3] = 255;
   }
   for (let k = 0; k < n; k++) {
-    const x0 = (k % columns) * (cols + gap), y0 = Math.floor(k / columns) * (rows + gap);
+    const x0 = (k % columns) * (cols + gap),
+      y0 = Math.floor(k / columns) * (rows + gap);
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < cols; c++) {
         const t = pixels[k * size + r * cols + c] / 255;

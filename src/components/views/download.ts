@@ -20,12 +20,19 @@ export function saveBlob(blob: Blob, name: string): void {
 
 /** A button that saves what `make()` returns (a Blob, or a Promise of one). */
 export function downloadButton(label: string, make: () => Blob | Promise<Blob>, name: string | (() => string)): HTMLButtonElement {
-  return html`<button type="button" class="download" title=${`Download ${typeof name === "string" ? name : label}`} onclick=${async () => saveBlob(await make(), typeof name === "string" ? name : name())}>${label}</button>` as HTMLButtonElement;
+  return html`<button
+    type="button"
+    class="download"
+    title=${`Download ${typeof name === "string" ? name : label}`}
+    onclick=${async () => saveBlob(await make(), typeof name === "string" ? name : name())}
+  >
+    ${label}
+  </button>` as HTMLButtonElement;
 }
 
 /** The <svg> of a Plot figure (a figure wraps it with its legend) or the element itself. */
 function svgOf(figure: Element): SVGSVGElement {
-  const svg = figure instanceof SVGSVGElement ? figure : figure.querySelector("svg:not(.plot-swatch svg)") ?? figure.querySelector("svg");
+  const svg = figure instanceof SVGSVGElement ? figure : (figure.querySelector("svg:not(.plot-swatch svg)") ?? figure.querySelector("svg"));
   if (!svg) throw new RangeError("invalid figure: it holds no <svg>");
   return svg as SVGSVGElement;
 }
@@ -66,7 +73,6 @@ export async function pngBlob(figure: Element, scale = 2): Promise<Blob> {
 /** SVG and PNG buttons for a figure; `figure()` returns the element as drawn now. */
 export function figureDownloads(figure: () => Element, name: string): HTMLElement {
   return html`<span class="figure-downloads">
-    ${downloadButton("SVG", () => new Blob([svgText(figure())], {type: "image/svg+xml"}), `${name}.svg`)}
-    ${downloadButton("PNG", () => pngBlob(figure()), `${name}.png`)}
+    ${downloadButton("SVG", () => new Blob([svgText(figure())], {type: "image/svg+xml"}), `${name}.svg`)} ${downloadButton("PNG", () => pngBlob(figure()), `${name}.png`)}
   </span>`;
 }

@@ -83,6 +83,6 @@ export function drawDigit({network, onDrawing, label = "Draw a digit (0–9)"}: 
     },
     dispose(): void {
       window.removeEventListener("keydown", onKey);
-    }
+    },
   };
 }

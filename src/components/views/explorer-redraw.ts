@@ -43,7 +43,7 @@ export function explorerViews(heldOut: Digit[], {h1 = 16, h2 = 16}: {h1?: number
     legend: html`<div></div>` as HTMLElement,
     tilesLegend: html`<div></div>` as HTMLElement,
     /** Redraws every view now (set by explorerRedraw while a run is shown). */
-    refresh: undefined as (() => void) | undefined
+    refresh: undefined as (() => void) | undefined,
   };
 }
 export type ExplorerViews = ReturnType<typeof explorerViews>;
@@ -89,7 +89,9 @@ declare global {
 export function explorerRedraw({run, current, views, selection, heldOut, test, lattice, confusionPick}: ExplorerRedrawOptions) {
   // Per-class accuracy over training, kept per run.
   const classHistory: {samples: number; accuracy: number[]}[] = [];
-  let lastSamples = -1, diagram: DiagramElement | null = null, legendKey = "";
+  let lastSamples = -1,
+    diagram: DiagramElement | null = null,
+    legendKey = "";
   const timing: ExplorerTiming = (window.explorerTiming = {refresh: 0, jobs: [], count: 0});
   const scheduler = redrawScheduler({redraw: refresh, again: () => !!current.run?.training, timing});
 
@@ -113,10 +115,13 @@ export function explorerRedraw({run, current, views, selection, heldOut, test, l
     const network = r.network;
     // The worker sends the test set's confusion matrix and dead units with each state; before its
     // first answer they are computed here.
-    const details = r.details ?? (() => {
-      const ev = evaluate(network, test), d = deadUnits(network, test);
-      return {confusion: ev.confusion, predictions: ev.predictions, dead: d.dead, deadTotal: d.total, hiddenUnits: d.units};
-    })();
+    const details =
+      r.details ??
+      (() => {
+        const ev = evaluate(network, test),
+          d = deadUnits(network, test);
+        return {confusion: ev.confusion, predictions: ev.predictions, dead: d.dead, deadTotal: d.total, hiddenUnits: d.units};
+      })();
     const perLayer = details.dead.map((d) => d.reduce((s, v) => s + v, 0));
     const samples = r.state.samplesSeen;
     if (samples !== lastSamples) {
@@ -127,7 +132,8 @@ export function explorerRedraw({run, current, views, selection, heldOut, test, l
     }
     const input = selection.pixels;
     const trace = network.trace(input);
-    const [z1, z2] = trace.z, [, a1, a2, out] = trace.a;
+    const [z1, z2] = trace.z,
+      [, a1, a2, out] = trace.a;
     views.dead.textContent = `${details.deadTotal} of ${details.hiddenUnits}`;
     views.dead.title = `H1: ${perLayer[0]} dead, H2: ${perLayer[1]} dead (0 on all ${test.count} test digits)`;
     const guesses = heldOut.map((d) => network.predict(d.pixels));
@@ -140,20 +146,31 @@ export function explorerRedraw({run, current, views, selection, heldOut, test, l
       () => {
         const first = restrictInputs(network.layers[0], lattice);
         const aMax = Math.max(1, maxAbs([a1, a2]));
-        const next = {layers: [first, network.layers[1], network.layers[2]], activations: [lattice.map((k) => input[k]), a1, a2, out], z: trace.z, highlight: {layer: 3, unit: argmax(out)}, activationDomain: [0, aMax] as [number, number]};
+        const next = {
+          layers: [first, network.layers[1], network.layers[2]],
+          activations: [lattice.map((k) => input[k]), a1, a2, out],
+          z: trace.z,
+          highlight: {layer: 3, unit: argmax(out)},
+          activationDomain: [0, aMax] as [number, number],
+        };
         const width = Math.min(contentWidth(), 760);
         // Built once per width, then redrawn in place.
         if (!diagram || diagram.dataset.width !== String(width)) {
           diagram = networkDiagram({
             ...next,
-            labels: {0: lattice.map((k) => `pixel (${Math.floor(k / 28)}, ${k % 28})`), 1: Array.from(a1, (_, j) => `H1 unit ${j}`), 2: Array.from(a2, (_, j) => `H2 unit ${j}`), 3: Array.from({length: 10}, (_, k) => String(k))},
+            labels: {
+              0: lattice.map((k) => `pixel (${Math.floor(k / 28)}, ${k % 28})`),
+              1: Array.from(a1, (_, j) => `H1 unit ${j}`),
+              2: Array.from(a2, (_, j) => `H2 unit ${j}`),
+              3: Array.from({length: 10}, (_, k) => String(k)),
+            },
             inputGrid: 7,
             inputDomain: [0, 1],
             layerNames: ["49 of 784 pixels", "H1 (16)", "H2 (16)", "output"],
             width,
             height: 380,
             focusableWires: false,
-            wireHint: ""
+            wireHint: "",
           });
           diagram.dataset.width = String(width);
           views.diagram.replaceChildren(diagram);
@@ -169,7 +186,10 @@ export function explorerRedraw({run, current, views, selection, heldOut, test, l
       },
       () => {
         views.output.replaceChildren(probabilityBars(out, {width: Math.max(240, widths.output), label: selection.label}));
-        views.input.replaceChildren(digitCanvas(input, {size: 112, label: `current input: ${selection.source}`}), html`<div class="small">${selection.source}${selection.label == null ? "" : `, a ${selection.label}`}</div>`);
+        views.input.replaceChildren(
+          digitCanvas(input, {size: 112, label: `current input: ${selection.source}`}),
+          html`<div class="small">${selection.source}${selection.label == null ? "" : `, a ${selection.label}`}</div>`,
+        );
         views.reliance.update({layer: network.layers[1], a1, z2, a2}, {focus: argmax(a2)});
       },
       () => views.histograms.replaceChildren(weightHistograms(network.layers, current.initial ?? network.layers, {width: contentWidth()})),
@@ -184,15 +204,17 @@ export function explorerRedraw({run, current, views, selection, heldOut, test, l
         views.sparklines.dataset.refreshes = String(Number(views.sparklines.dataset.refreshes ?? 0) + 1);
         // The training samples seen by the network every view now shows (tests wait for it).
         views.sparklines.dataset.samples = String(samples);
-      }
+      },
     );
   }
 
   scheduler.own(run.subscribe(scheduler.schedule));
-  scheduler.own(selection.on(() => {
-    views.heldOut.select(selection.position);
-    scheduler.redraw();
-  }));
+  scheduler.own(
+    selection.on(() => {
+      views.heldOut.select(selection.position);
+      scheduler.redraw();
+    }),
+  );
   views.heldOut.select(selection.position);
   views.refresh = scheduler.redraw;
   scheduler.own(() => {

@@ -99,8 +99,14 @@ export function unitTiles({units, side = 28, size = 62}: {units: number; side?: 
   const root = html`<div class="unit-tiles">
     <div class="tiles-grid" role="group" aria-label="H1 weight templates: focus a tile to see what drives it">${tiles.map((t) => t.button)}</div>
     <div class="tile-detail">
-      <figure><figcaption>weights w of the unit</figcaption>${templateCanvas}</figure>
-      <figure><figcaption>x·w where it pushes z up (this digit)</figcaption>${detailCanvas}</figure>
+      <figure>
+        <figcaption>weights w of the unit</figcaption>
+        ${templateCanvas}
+      </figure>
+      <figure>
+        <figcaption>x·w where it pushes z up (this digit)</figcaption>
+        ${detailCanvas}
+      </figure>
       ${caption}
     </div>
   </div>` as HTMLElement;
@@ -125,7 +131,9 @@ export function unitTiles({units, side = 28, size = 62}: {units: number; side?: 
     }
     // The pixel × weight terms x_i · w_i; only the positive ones are drawn.
     const terms = contributions(layer, focused, input);
-    let positive = 0, negative = 0, largest = 1e-9;
+    let positive = 0,
+      negative = 0,
+      largest = 1e-9;
     for (let i = 0; i < terms.length; i++) {
       const c = terms[i];
       if (c > 0) {
@@ -183,7 +191,10 @@ export function relianceView({units, width = 640}: {units: number; width?: numbe
   });
   let hovering = false;
   const chart = html`<div class="reliance-chart"></div>`;
-  const root = html`<div class="reliance"><div class="h2-units" role="group" aria-label="H2 units: focus one to see which H1 units it relies on">${buttons}</div>${chart}</div>` as HTMLElement;
+  const root = html`<div class="reliance">
+    <div class="h2-units" role="group" aria-label="H2 units: focus one to see which H1 units it relies on">${buttons}</div>
+    ${chart}
+  </div>` as HTMLElement;
   function show(j: number) {
     focused = j;
     draw();
@@ -210,7 +221,7 @@ export function relianceView({units, width = 640}: {units: number; width?: numbe
         color: weightScale(p, m, "w·a"),
         marks: [Plot.barY(terms, {x: "k", y: "term", fill: "term", stroke: "var(--theme-foreground-faint)", tip: {format: {term: (v: number) => fmt(v)}}}), Plot.ruleY([0])],
         caption: `H2 unit ${focused}: z = ${fmt(z2[focused])}, a = ${fmt(a2[focused])}; bias ${fmt(layer.biases[focused])}.`,
-      }) as Element
+      }) as Element,
     );
   }
   return {
@@ -237,7 +248,9 @@ export function heldOutGrid(digits: {pixels: Float64Array; label: number}[], {si
     return {button, badge, canvas};
   });
   const perRow = digits.length / 10;
-  const root = html`<div class="held-out-grid" role="group" aria-label="90 held-out digits: choose one to make it the input of every view">${Array.from({length: 10}, (_, c) => html`<div class="held-out-row"><span class="row-label">${c}</span>${cells.slice(c * perRow, (c + 1) * perRow).map((x) => x.button)}</div>`)}</div>` as HTMLElement;
+  const root = html`<div class="held-out-grid" role="group" aria-label="90 held-out digits: choose one to make it the input of every view">
+    ${Array.from({length: 10}, (_, c) => html`<div class="held-out-row"><span class="row-label">${c}</span>${cells.slice(c * perRow, (c + 1) * perRow).map((x) => x.button)}</div>`)}
+  </div>` as HTMLElement;
   return {
     node: root,
     /** guesses[position]: the network's class for each held-out digit. Returns how many are wrong. */
@@ -272,18 +285,24 @@ export function probabilityBars(probabilities: ArrayLike<number> | null, {width 
   const p = palette();
   const data = Array.from(probabilities, (v, k) => ({digit: String(k), p: v}));
   const best = data[argmax(probabilities)];
-  return html`<div class="probability-bars">${Plot.plot({
-    width,
-    height,
-    marginLeft: 40,
-    x: {label: "digit", domain: data.map((d) => d.digit)},
-    y: {label: "softmax probability", domain: [0, 1], grid: true},
-    marks: [
-      Plot.barY(data, {x: "digit", y: "p", fill: (d) => (d === best ? p.weightPositive : p.muted), fillOpacity: (d) => (d === best ? 1 : 0.55), tip: {format: {p: (v: number) => v.toFixed(4)}}}),
-      Plot.text(data.filter((d) => d.p >= 0.05), {x: "digit", y: "p", text: (d) => d.p.toFixed(2), dy: -7, fontSize: 10}),
-      Plot.ruleY([0]),
-    ],
-  })}<div class="guess" data-metric="guess">Guess: <strong>${best.digit}</strong> (p = ${best.p.toFixed(3)})${label == null ? "" : `; the answer is ${label}`}</div></div>`;
+  return html`<div class="probability-bars">
+    ${Plot.plot({
+      width,
+      height,
+      marginLeft: 40,
+      x: {label: "digit", domain: data.map((d) => d.digit)},
+      y: {label: "softmax probability", domain: [0, 1], grid: true},
+      marks: [
+        Plot.barY(data, {x: "digit", y: "p", fill: (d) => (d === best ? p.weightPositive : p.muted), fillOpacity: (d) => (d === best ? 1 : 0.55), tip: {format: {p: (v: number) => v.toFixed(4)}}}),
+        Plot.text(
+          data.filter((d) => d.p >= 0.05),
+          {x: "digit", y: "p", text: (d) => d.p.toFixed(2), dy: -7, fontSize: 10},
+        ),
+        Plot.ruleY([0]),
+      ],
+    })}
+    <div class="guess" data-metric="guess">Guess: <strong>${best.digit}</strong> (p = ${best.p.toFixed(3)})${label == null ? "" : `; the answer is ${label}`}</div>
+  </div>`;
 }
 
 /** Counts of `values` in `bins` equal bins over [lo, hi] (values outside go to the end bins). */
@@ -305,7 +324,8 @@ export function weightHistograms(now: readonly Layer[], initial: readonly {weigh
     const m = maxAbs([layer.weights, init], 1e-6);
     const step = (2 * m) / bins;
     const rows = (values: Float64Array) => Array.from(binCounts(values, -m, m, bins), (count, k) => ({x1: -m + k * step, x2: -m + (k + 1) * step, count}));
-    const nowRows = rows(layer.weights), initRows = rows(init);
+    const nowRows = rows(layer.weights),
+      initRows = rows(init);
     return Plot.plot({
       width: Math.max(180, Math.floor(width / now.length) - 8),
       height: 150,
@@ -319,7 +339,10 @@ export function weightHistograms(now: readonly Layer[], initial: readonly {weigh
       ],
     }) as Element;
   });
-  return html`<div class="weight-histograms">${panels}<div class="histogram-key"><span class="key-bar"></span> now <span class="key-line"></span> at initialisation</div></div>`;
+  return html`<div class="weight-histograms">
+    ${panels}
+    <div class="histogram-key"><span class="key-bar"></span> now <span class="key-line"></span> at initialisation</div>
+  </div>`;
 }
 
 /**
@@ -329,7 +352,8 @@ export function weightHistograms(now: readonly Layer[], initial: readonly {weigh
 export function confusionMatrix(confusion: ArrayLike<number>, {width = 420, selected}: {width?: number; selected?: {actual: number; guess: number} | null} = {}): Element {
   const p = palette();
   const data = Array.from({length: 100}, (_, k) => ({actual: Math.floor(k / 10), guess: k % 10, count: confusion[k]}));
-  const off = data.filter((d) => d.actual !== d.guess), diagonal = data.filter((d) => d.actual === d.guess);
+  const off = data.filter((d) => d.actual !== d.guess),
+    diagonal = data.filter((d) => d.actual === d.guess);
   const offMax = Math.max(1, ...off.map((d) => d.count));
   const isSelected = (d: {actual: number; guess: number}) => !!selected && d.actual === selected.actual && d.guess === selected.guess;
   const chart = Plot.plot({
@@ -342,7 +366,14 @@ export function confusionMatrix(confusion: ArrayLike<number>, {width = 420, sele
     color: {type: "sqrt", domain: [0, offMax], range: [p.background, p.wrong], clamp: true},
     marks: [
       // Off-diagonal cells (mistakes) shaded by count; diagonal cells (right answers) framed.
-      Plot.cell(off, {x: "guess", y: "actual", fill: "count", stroke: (d) => (isSelected(d) ? "currentColor" : "var(--theme-foreground-faint)"), strokeWidth: (d) => (isSelected(d) ? 3 : 1), inset: 0.5}),
+      Plot.cell(off, {
+        x: "guess",
+        y: "actual",
+        fill: "count",
+        stroke: (d) => (isSelected(d) ? "currentColor" : "var(--theme-foreground-faint)"),
+        strokeWidth: (d) => (isSelected(d) ? 3 : 1),
+        inset: 0.5,
+      }),
       Plot.cell(diagonal, {x: "guess", y: "actual", fill: p.background, stroke: p.correct, strokeWidth: (d) => (isSelected(d) ? 3 : 1.5), inset: 0.5}),
       Plot.text(data, {x: "guess", y: "actual", text: (d) => (d.count ? String(d.count) : ""), fill: "currentColor", fontSize: 10, pointerEvents: "none"}),
     ],
@@ -399,30 +430,37 @@ export function classSparklines(history: {samples: number; accuracy: number[]}[]
 export function initHistograms(panels: {name: string; weights: Float64Array; std: number}[], {width = 640}: {width?: number} = {}): Element {
   const p = palette();
   const w = Math.max(170, Math.floor(width / Math.min(panels.length, width < 700 ? 2 : 4)) - 10);
-  return html`<div class="init-histograms">${panels.map(({name, weights, std}) => {
-    const m = maxAbs([weights], 1e-6);
-    return html`<figure>${Plot.plot({
-      width: w,
-      height: 150,
-      marginLeft: 44,
-      x: {label: "initial w", domain: [-m, m], ticks: 4, tickFormat: "~g"},
-      y: {label: "number of weights", grid: true},
-      marks: [
-        Plot.rectY(weights, {...Plot.binX({y: "count"}, {x: (d: number) => d, thresholds: 40}), fill: p.weightPositive, fillOpacity: 0.6}),
-        Plot.ruleX([-std, std], {stroke: "currentColor", strokeDasharray: "3,2"}),
-        Plot.ruleY([0]),
-      ],
-    })}<figcaption>${name}: sd ${std.toPrecision(2)}</figcaption></figure>`;
-  })}</div>`;
+  return html`<div class="init-histograms">
+    ${panels.map(({name, weights, std}) => {
+      const m = maxAbs([weights], 1e-6);
+      return html`<figure>
+        ${Plot.plot({
+          width: w,
+          height: 150,
+          marginLeft: 44,
+          x: {label: "initial w", domain: [-m, m], ticks: 4, tickFormat: "~g"},
+          y: {label: "number of weights", grid: true},
+          marks: [
+            Plot.rectY(weights, {...Plot.binX({y: "count"}, {x: (d: number) => d, thresholds: 40}), fill: p.weightPositive, fillOpacity: 0.6}),
+            Plot.ruleX([-std, std], {stroke: "currentColor", strokeDasharray: "3,2"}),
+            Plot.ruleY([0]),
+          ],
+        })}
+        <figcaption>${name}: sd ${std.toPrecision(2)}</figcaption>
+      </figure>`;
+    })}
+  </div>`;
 }
 
 /** Spread of activations (forward) and of δ = ∂L/∂z (backward) layer by layer, on a log scale. */
 export function signalChart(layers: {layer: number; activationStd: number; gradientStd: number}[], {width = 640, hidden}: {width?: number; hidden: number}): Element {
   const p = palette();
-  const rows = layers.flatMap((d) => [
-    {layer: d.layer, what: "activations a (forward)", std: d.activationStd},
-    {layer: d.layer, what: "gradients δ = ∂L/∂z (backward)", std: d.gradientStd},
-  ]).filter((d) => d.std > 0 && Number.isFinite(d.std));
+  const rows = layers
+    .flatMap((d) => [
+      {layer: d.layer, what: "activations a (forward)", std: d.activationStd},
+      {layer: d.layer, what: "gradients δ = ∂L/∂z (backward)", std: d.gradientStd},
+    ])
+    .filter((d) => d.std > 0 && Number.isFinite(d.std));
   return Plot.plot({
     width,
     height: 220,
@@ -446,23 +484,25 @@ export function etaCurves(runs: {role: string; lr: number; outcome: string; poin
   const color = {domain: runs.map(name), range: [p.series[0], p.series[2], p.series[1]], legend: true};
   const half = Math.max(260, Math.floor(width / 2) - 10);
   const ends = runs.filter((r) => r.outcome).map((r) => ({run: name(r), ...r.points[r.points.length - 1]}));
-  return html`<div class="eta-curves">${Plot.plot({
-    width: half,
-    height: 220,
-    marginLeft: 44,
-    x: {label: "training samples seen", tickFormat: thousands},
-    y: {label: "test accuracy (%)", domain: [0, 100], grid: true},
-    color,
-    marks: [Plot.lineY(rows, {x: "samples", y: "accuracy", stroke: "run", tip: true}), Plot.dot(ends, {x: "samples", y: (d) => 100 * d.testAccuracy, symbol: "times", stroke: p.wrong, r: 6})],
-  })}${Plot.plot({
-    width: half,
-    height: 220,
-    marginLeft: 44,
-    x: {label: "training samples seen", tickFormat: thousands},
-    y: {label: "test loss (cross-entropy)", grid: true, domain: [0, 2.5], clamp: true},
-    color: {...color, legend: false},
-    marks: [Plot.lineY(rows, {x: "samples", y: "loss", stroke: "run", tip: true}), Plot.dot(ends, {x: "samples", y: (d) => Math.min(2.5, d.testLoss), symbol: "times", stroke: p.wrong, r: 6})],
-  })}</div>`;
+  return html`<div class="eta-curves">
+    ${Plot.plot({
+      width: half,
+      height: 220,
+      marginLeft: 44,
+      x: {label: "training samples seen", tickFormat: thousands},
+      y: {label: "test accuracy (%)", domain: [0, 100], grid: true},
+      color,
+      marks: [Plot.lineY(rows, {x: "samples", y: "accuracy", stroke: "run", tip: true}), Plot.dot(ends, {x: "samples", y: (d) => 100 * d.testAccuracy, symbol: "times", stroke: p.wrong, r: 6})],
+    })}${Plot.plot({
+      width: half,
+      height: 220,
+      marginLeft: 44,
+      x: {label: "training samples seen", tickFormat: thousands},
+      y: {label: "test loss (cross-entropy)", grid: true, domain: [0, 2.5], clamp: true},
+      color: {...color, legend: false},
+      marks: [Plot.lineY(rows, {x: "samples", y: "loss", stroke: "run", tip: true}), Plot.dot(ends, {x: "samples", y: (d) => Math.min(2.5, d.testLoss), symbol: "times", stroke: p.wrong, r: 6})],
+    })}
+  </div>`;
 }
 
 /** Update sizes per layer after one step: ‖Δθ‖ and ‖Δθ‖/‖θ‖ as bars. */
@@ -476,6 +516,9 @@ export function updateBars(sizes: {layer: number; norm: number; relative: number
     marginLeft: 60,
     x: {type: "log", label: "‖Δθ‖ / ‖θ‖ (relative update size)", tickFormat: "~g", grid: true},
     y: {label: null},
-    marks: [Plot.barX(rows, {y: "layer", x1: Math.min(...rows.map((r) => r.relative)) / 3, x2: "relative", fill: p.series[0]}), Plot.text(rows, {y: "layer", x: "relative", text: (d) => `‖Δθ‖ ${d.norm.toExponential(2)}`, dx: 4, textAnchor: "start", fontSize: 10})],
+    marks: [
+      Plot.barX(rows, {y: "layer", x1: Math.min(...rows.map((r) => r.relative)) / 3, x2: "relative", fill: p.series[0]}),
+      Plot.text(rows, {y: "layer", x: "relative", text: (d) => `‖Δθ‖ ${d.norm.toExponential(2)}`, dx: 4, textAnchor: "start", fontSize: 10}),
+    ],
   }) as Element;
 }

@@ -21,7 +21,10 @@ export function glyphPicker(glyphs: Float64Array[], ink: (value: number) => stri
   const buttons = glyphs.map(
     (g, d) =>
       html`<button type="button" role="radio" aria-checked=${d === 0 ? "true" : "false"} tabindex=${d === 0 ? 0 : -1} aria-label=${`glyph ${d}`} data-digit=${d}>
-        <svg width="30" height="30" viewBox=${`0 0 ${size} ${size}`} aria-hidden="true">${Array.from(g, (v, i) => svg`<rect x=${i % size} y=${Math.floor(i / size)} width="1" height="1" fill=${ink(v)} />`)}</svg><span>${d}</span></button>` as HTMLButtonElement,
+        <svg width="30" height="30" viewBox=${`0 0 ${size} ${size}`} aria-hidden="true">
+          ${Array.from(g, (v, i) => svg`<rect x=${i % size} y=${Math.floor(i / size)} width="1" height="1" fill=${ink(v)} />`)}</svg
+        ><span>${d}</span>
+      </button>` as HTMLButtonElement,
   );
   const root = html`<div class="glyph-picker" role="radiogroup" aria-label="Training glyphs">${buttons}</div>` as ValueElement<Float64Array>;
   root.value = glyphs[0];
@@ -50,8 +53,13 @@ export function glyphPicker(glyphs: Float64Array[], ink: (value: number) => stri
 
 /** A size × size pad of toggle buttons: click or press Space on a pixel to ink it or clear it. */
 export function togglePad(size = 5): ValueElement<Float64Array> {
-  const cells = Array.from({length: size * size}, (_, i) => html`<button type="button" aria-pressed="false" aria-label=${`pixel row ${Math.floor(i / size) + 1}, column ${(i % size) + 1}`}></button>` as HTMLButtonElement);
-  const root = html`<div class="toggle-pad" role="group" aria-label=${`${size} by ${size} drawing pad`} style=${`grid-template-columns: repeat(${size}, 36px)`}>${cells}</div>` as ValueElement<Float64Array>;
+  const cells = Array.from(
+    {length: size * size},
+    (_, i) => html`<button type="button" aria-pressed="false" aria-label=${`pixel row ${Math.floor(i / size) + 1}, column ${(i % size) + 1}`}></button>` as HTMLButtonElement,
+  );
+  const root = html`<div class="toggle-pad" role="group" aria-label=${`${size} by ${size} drawing pad`} style=${`grid-template-columns: repeat(${size}, 36px)`}>
+    ${cells}
+  </div>` as ValueElement<Float64Array>;
   root.value = new Float64Array(size * size);
   root.addEventListener("click", (e) => {
     const b = (e.target as Element).closest("button");

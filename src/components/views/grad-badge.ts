@@ -26,7 +26,11 @@ export function worstGradientError(network: Network, train: Samples, round: numb
 }
 
 export function gradBadge(train: Samples, {every = GRAD_EVERY}: {every?: number} = {}) {
-  const node = html`<div class="grad-badge" data-metric="gradient-check" title="largest relative error |g − ĝ| / max(|g| + |ĝ|, 1e-6) between backpropagation and central differences (ε = 1e-5), over up to 48 parameters per layer and 8 training samples"></div>` as HTMLElement;
+  const node = html`<div
+    class="grad-badge"
+    data-metric="gradient-check"
+    title="largest relative error |g − ĝ| / max(|g| + |ĝ|, 1e-6) between backpropagation and central differences (ε = 1e-5), over up to 48 parameters per layer and 8 training samples"
+  ></div>` as HTMLElement;
   let last = -1;
   return {
     node,
@@ -39,7 +43,12 @@ export function gradBadge(train: Samples, {every = GRAD_EVERY}: {every?: number}
       const pass = worst < GRAD_THRESHOLD;
       node.className = `grad-badge ${pass ? "pass" : "fail"}`;
       node.dataset.pass = String(pass);
-      node.replaceChildren(html`<span>∇-check <strong>${pass ? "pass" : "fail"}</strong>: max relative error ${worst.toExponential(1)} (threshold ${GRAD_THRESHOLD.toExponential(0)}), at update ${steps.toLocaleString("en")}; rerun every ${every} updates</span>`);
+      node.replaceChildren(
+        html`<span
+          >∇-check <strong>${pass ? "pass" : "fail"}</strong>: max relative error ${worst.toExponential(1)} (threshold ${GRAD_THRESHOLD.toExponential(0)}), at update ${steps.toLocaleString("en")};
+          rerun every ${every} updates</span
+        >`,
+      );
     },
     dispose() {},
   };

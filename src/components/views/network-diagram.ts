@@ -44,13 +44,38 @@ export interface NetworkDiagramOptions {
   wireHint?: string;
 }
 
-export function networkDiagram({layers, activations, z, labels = {}, inputGrid, layerNames = [], highlight, activationDomain = [0, 1], inputDomain, width = 640, height = 360, palette: p = palette(), focusableWires = true, wireHint = "click to edit"}: NetworkDiagramOptions): DiagramElement {
+export function networkDiagram({
+  layers,
+  activations,
+  z,
+  labels = {},
+  inputGrid,
+  layerNames = [],
+  highlight,
+  activationDomain = [0, 1],
+  inputDomain,
+  width = 640,
+  height = 360,
+  palette: p = palette(),
+  focusableWires = true,
+  wireHint = "click to edit",
+}: NetworkDiagramOptions): DiagramElement {
   const sizes = [layers[0].fanIn, ...layers.map((l) => l.fanOut)];
-  const wColor = weightColor(p, maxAbs(layers.map((l) => l.weights), 0.5));
+  const wColor = weightColor(
+    p,
+    maxAbs(
+      layers.map((l) => l.weights),
+      0.5,
+    ),
+  );
   const aColor = activationColor(p, activationDomain);
   const inColor = inputDomain ? activationColor(p, inputDomain) : aColor;
-  const maxW = maxAbs(layers.map((l) => l.weights), 0.5);
-  const top = 28, bottom = height - 12;
+  const maxW = maxAbs(
+    layers.map((l) => l.weights),
+    0.5,
+  );
+  const top = 28,
+    bottom = height - 12;
   const columns = sizes.length;
   // Room on the right for the output labels ("ladders 0.12").
   const gridCell = inputGrid ? Math.min(24, (bottom - top) / inputGrid) : 0;
@@ -60,7 +85,8 @@ export function networkDiagram({layers, activations, z, labels = {}, inputGrid, 
   const pos = sizes.map((n, l) => {
     if (l === 0 && inputGrid) {
       const cell = gridCell;
-      const y0 = (top + bottom) / 2 - (cell * inputGrid) / 2, x0 = xOf(0) - (cell * inputGrid) / 2;
+      const y0 = (top + bottom) / 2 - (cell * inputGrid) / 2,
+        x0 = xOf(0) - (cell * inputGrid) / 2;
       return Array.from({length: n}, (_, i) => ({x: x0 + (i % inputGrid) * cell + cell / 2, y: y0 + Math.floor(i / inputGrid) * cell + cell / 2, r: cell / 2 - 1}));
     }
     const step = Math.min(34, (bottom - top) / n);
@@ -70,14 +96,16 @@ export function networkDiagram({layers, activations, z, labels = {}, inputGrid, 
   const fmt = (x: number) => (Math.abs(x) >= 1e-3 || x === 0 ? x.toFixed(4) : x.toExponential(3));
   const wires = layers.flatMap((layer, l) =>
     Array.from({length: layer.fanOut * layer.fanIn}, (_, k) => {
-      const j = Math.floor(k / layer.fanIn), i = k % layer.fanIn;
+      const j = Math.floor(k / layer.fanIn),
+        i = k % layer.fanIn;
       const w = layer.weights[k];
-      const a = pos[l][i], b = pos[l + 1][j];
+      const a = pos[l][i],
+        b = pos[l + 1][j];
       return svg`<line class="wire" tabindex=${focusableWires ? 0 : null} role=${focusableWires ? "button" : null} data-layer=${l + 1} data-to=${j} data-from=${i}
         x1=${a.x} y1=${a.y} x2=${b.x} y2=${b.y} stroke=${wColor(w)} stroke-width=${0.4 + 3 * Math.min(1, Math.abs(w) / maxW)}
         stroke-opacity=${0.25 + 0.75 * Math.min(1, Math.abs(w) / maxW)}
         aria-label=${`weight from ${labels[l]?.[i] ?? `unit ${i}`} to ${labels[l + 1]?.[j] ?? `unit ${j}`}: ${fmt(w)}`}><title>${`w = ${fmt(w)} (layer ${l + 1}: ${labels[l]?.[i] ?? `unit ${i}`} → ${labels[l + 1]?.[j] ?? `unit ${j}`})${wireHint ? `; ${wireHint}` : ""}`}</title></line>`;
-    })
+    }),
   );
   const units = pos.flatMap((column, l) =>
     column.map(({x, y, r}, i) => {
@@ -85,21 +113,26 @@ export function networkDiagram({layers, activations, z, labels = {}, inputGrid, 
       const zz = l > 0 ? z?.[l - 1]?.[i] : undefined;
       const text = l === 0 ? `input ${labels[0]?.[i] ?? i}: a = ${fmt(a)}` : `${labels[l]?.[i] ?? `unit ${i}`}: z = ${zz === undefined ? "–" : fmt(zz)}, a = ${fmt(a)}`;
       const hl = highlight && highlight.layer === l && highlight.unit === i;
-      const shape = l === 0 && inputGrid
-        ? svg`<rect x=${x - r} y=${y - r} width=${2 * r} height=${2 * r} fill=${inColor(a)} stroke="var(--theme-foreground-faint)"/>`
-        : svg`<circle cx=${x} cy=${y} r=${r} fill=${(l === 0 ? inColor : aColor)(a)} stroke=${hl ? p.weightPositive : "var(--theme-foreground-muted)"} stroke-width=${hl ? 2.5 : 1} />`;
-      const label = l === columns - 1 && labels[l] ? svg`<text x=${x + r + 5} y=${y} dy="0.32em" font-size="11" fill="currentColor">${labels[l][i]} ${Number.isFinite(a) ? a.toFixed(2) : ""}</text>` : null;
+      const shape =
+        l === 0 && inputGrid
+          ? svg`<rect x=${x - r} y=${y - r} width=${2 * r} height=${2 * r} fill=${inColor(a)} stroke="var(--theme-foreground-faint)"/>`
+          : svg`<circle cx=${x} cy=${y} r=${r} fill=${(l === 0 ? inColor : aColor)(a)} stroke=${hl ? p.weightPositive : "var(--theme-foreground-muted)"} stroke-width=${hl ? 2.5 : 1} />`;
+      const label =
+        l === columns - 1 && labels[l] ? svg`<text x=${x + r + 5} y=${y} dy="0.32em" font-size="11" fill="currentColor">${labels[l][i]} ${Number.isFinite(a) ? a.toFixed(2) : ""}</text>` : null;
       return svg`<g class="unit" data-layer=${l} data-unit=${i}><title>${text}</title>${shape}${label}</g>`;
-    })
+    }),
   );
   const names = layerNames.map((name, l) => svg`<text x=${xOf(l)} y="14" text-anchor="middle" font-size="12" fill="currentColor">${name}</text>`);
-  const root = svg`<svg class="network-diagram" width=${width} height=${height} viewBox="0 0 ${width} ${height}" style="max-width:100%;height:auto;font-family:var(--sans-serif)" role="img" aria-label=${`network diagram: hover a wire for its weight, a unit for its activation${wireHint ? `; ${wireHint}` : ""}`}>
+  const root =
+    svg`<svg class="network-diagram" width=${width} height=${height} viewBox="0 0 ${width} ${height}" style="max-width:100%;height:auto;font-family:var(--sans-serif)" role="img" aria-label=${`network diagram: hover a wire for its weight, a unit for its activation${wireHint ? `; ${wireHint}` : ""}`}>
     <g>${wires}</g><g>${units}</g><g>${names}</g>
   </svg>` as unknown as SVGSVGElement;
   const pick = (target: EventTarget | null) => {
     const el = target as Element | null;
     if (!el?.classList?.contains("wire")) return;
-    const layer = Number(el.getAttribute("data-layer")), to = Number(el.getAttribute("data-to")), from = Number(el.getAttribute("data-from"));
+    const layer = Number(el.getAttribute("data-layer")),
+      to = Number(el.getAttribute("data-to")),
+      from = Number(el.getAttribute("data-from"));
     const weight = layers[layer - 1].weights[to * layers[layer - 1].fanIn + from];
     root.dispatchEvent(new CustomEvent("weightpick", {detail: {layer, to, from, weight}, bubbles: true}));
   };
@@ -130,7 +163,10 @@ export function networkDiagram({layers, activations, z, labels = {}, inputGrid, 
   (root as DiagramElement).update = (next) => {
     data = {...data, ...next};
     const q = palette();
-    const m = maxAbs(data.layers.map((l) => l.weights), 0.5);
+    const m = maxAbs(
+      data.layers.map((l) => l.weights),
+      0.5,
+    );
     const ac = activationColor(q, data.activationDomain);
     const ic = inputDomain ? activationColor(q, inputDomain) : ac;
     // 256 shades of the weight scale, computed once per redraw instead of once per wire.
@@ -139,7 +175,9 @@ export function networkDiagram({layers, activations, z, labels = {}, inputGrid, 
     let n = 0;
     for (const layer of data.layers) {
       for (let k = 0; k < layer.weights.length; k++) {
-        const el = wireEls[n], w = layer.weights[k], t = Math.min(1, Math.abs(w) / m);
+        const el = wireEls[n],
+          w = layer.weights[k],
+          t = Math.min(1, Math.abs(w) / m);
         if (!el) return;
         // Only wires whose shade or width bucket changed are touched (each change costs a style recalculation).
         const key = Math.round((w / m + 1) * 127.5) * 64 + Math.round(t * 63);
@@ -151,7 +189,8 @@ export function networkDiagram({layers, activations, z, labels = {}, inputGrid, 
       }
     }
     for (const g of unitEls) {
-      const l = Number(g.getAttribute("data-layer")), i = Number(g.getAttribute("data-unit"));
+      const l = Number(g.getAttribute("data-layer")),
+        i = Number(g.getAttribute("data-unit"));
       const a = data.activations[l]?.[i] ?? NaN;
       const shape = g.children[1] as SVGElement;
       shape.setAttribute("fill", (l === 0 ? ic : ac)(a));

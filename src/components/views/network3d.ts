@@ -69,7 +69,8 @@ export function layout(sizes: number[]): Float32Array[] {
     const rows = Math.ceil(n / side);
     const spacing = l === 0 ? 1 : l === sizes.length - 1 ? 1.8 : 2.6;
     for (let i = 0; i < n; i++) {
-      const col = i % side, row = Math.floor(i / side);
+      const col = i % side,
+        row = Math.floor(i / side);
       out[i * 3] = l * gap + (l === 0 ? 0 : 0);
       out[i * 3 + 1] = ((rows - 1) / 2 - row) * spacing;
       out[i * 3 + 2] = (col - (side - 1) / 2) * spacing;
@@ -96,11 +97,12 @@ export function wireStrengths(state: ViewState, opened: OpenedUnit | null): Floa
     const out = new Float32Array(fanIn * fanOut);
     const input = a[l];
     let max = 1e-9;
-    for (let j = 0; j < fanOut; j++) for (let i = 0; i < fanIn; i++) {
-      const c = input[i] * weights[j * fanIn + i];
-      out[j * fanIn + i] = c;
-      max = Math.max(max, Math.abs(c));
-    }
+    for (let j = 0; j < fanOut; j++)
+      for (let i = 0; i < fanIn; i++) {
+        const c = input[i] * weights[j * fanIn + i];
+        out[j * fanIn + i] = c;
+        max = Math.max(max, Math.abs(c));
+      }
     for (let q = 0; q < out.length; q++) out[q] /= max;
     if (wires === "strongest") {
       for (let j = 0; j < fanOut; j++) {
@@ -109,11 +111,12 @@ export function wireStrengths(state: ViewState, opened: OpenedUnit | null): Floa
         for (let i = 0; i < fanIn; i++) if (Math.abs(row[i]) < cut || row[i] === 0) row[i] = 0;
       }
     } else if (wires === "opened") {
-      for (let j = 0; j < fanOut; j++) for (let i = 0; i < fanIn; i++) {
-        const into = opened && opened.layer === l + 1 && opened.index === j;
-        const from = opened && opened.layer === l && opened.index === i;
-        if (!into && !from) out[j * fanIn + i] = 0;
-      }
+      for (let j = 0; j < fanOut; j++)
+        for (let i = 0; i < fanIn; i++) {
+          const into = opened && opened.layer === l + 1 && opened.index === j;
+          const from = opened && opened.layer === l && opened.index === i;
+          if (!into && !from) out[j * fanIn + i] = 0;
+        }
     }
     return out;
   });
@@ -172,10 +175,11 @@ export function network3d(sizes: number[], {width, height}: {width: number; heig
     let w = 0;
     for (let l = 1; l < sizes.length; l++) {
       wireStart.push(w);
-      for (let j = 0; j < sizes[l]; j++) for (let i = 0; i < sizes[l - 1]; i++, w++) {
-        wirePositions.set(pos[l - 1].subarray(i * 3, i * 3 + 3), w * 6);
-        wirePositions.set(pos[l].subarray(j * 3, j * 3 + 3), w * 6 + 3);
-      }
+      for (let j = 0; j < sizes[l]; j++)
+        for (let i = 0; i < sizes[l - 1]; i++, w++) {
+          wirePositions.set(pos[l - 1].subarray(i * 3, i * 3 + 3), w * 6);
+          wirePositions.set(pos[l].subarray(j * 3, j * 3 + 3), w * 6 + 3);
+        }
     }
   }
   const wireGeometry = new THREE.BufferGeometry();
@@ -201,9 +205,14 @@ export function network3d(sizes: number[], {width, height}: {width: number; heig
   let strengths: Float32Array[] = [];
   let pal: Palette = currentPalette();
   let opened: OpenedUnit | null = null;
-  let pulseStart = -Infinity, pulseSeconds = 0;
-  let frames = 0, fps = NaN, fpsClock = performance.now();
-  const tmp = new THREE.Matrix4(), colour = new THREE.Color(), bg = new THREE.Color();
+  let pulseStart = -Infinity,
+    pulseSeconds = 0;
+  let frames = 0,
+    fps = NaN,
+    fpsClock = performance.now();
+  const tmp = new THREE.Matrix4(),
+    colour = new THREE.Color(),
+    bg = new THREE.Color();
 
   function colourBalls() {
     if (!state) return;
@@ -211,7 +220,8 @@ export function network3d(sizes: number[], {width, height}: {width: number; heig
     const high = new THREE.Color(pal.activationHigh);
     const t = pulseSeconds > 0 ? (performance.now() - pulseStart) / 1000 / pulseSeconds : Infinity;
     for (let l = 0; l < sizes.length; l++) {
-      const a = state.a[l], m = l === 0 ? 1 : activationMax(a);
+      const a = state.a[l],
+        m = l === 0 ? 1 : activationMax(a);
       // During a forward pulse, layers light up one after another (first half of the pulse).
       const reach = t < 0.5 ? Math.max(0, Math.min(1, t * 2 * sizes.length - l)) : 1;
       for (let i = 0; i < sizes[l]; i++) {
@@ -230,7 +240,8 @@ export function network3d(sizes: number[], {width, height}: {width: number; heig
 
   function colourWires() {
     if (!state) return;
-    const positive = new THREE.Color(pal.weightPositive), negative = new THREE.Color(pal.weightNegative);
+    const positive = new THREE.Color(pal.weightPositive),
+      negative = new THREE.Color(pal.weightNegative);
     const t = pulseSeconds > 0 ? (performance.now() - pulseStart) / 1000 / pulseSeconds : Infinity;
     const L = sizes.length - 1;
     for (let l = 0; l < L; l++) {
@@ -258,7 +269,9 @@ export function network3d(sizes: number[], {width, height}: {width: number; heig
     colorAttribute.needsUpdate = true;
   }
 
-  let running = true, dirty = true, continuous = false;
+  let running = true,
+    dirty = true,
+    continuous = false;
   controls.addEventListener("change", () => (dirty = true));
   function frame() {
     if (!running) return;
@@ -314,12 +327,15 @@ export function network3d(sizes: number[], {width, height}: {width: number; heig
     (ring.material as THREE.MeshBasicMaterial).color.set(pal.activationHigh);
   }
 
-  Object.defineProperty(root, "value", {get: () => opened, set: (v: OpenedUnit | null) => {
-    opened = v;
-    placeRing();
-    dirty = true;
-    if (state) root.update(state);
-  }});
+  Object.defineProperty(root, "value", {
+    get: () => opened,
+    set: (v: OpenedUnit | null) => {
+      opened = v;
+      placeRing();
+      dirty = true;
+      if (state) root.update(state);
+    },
+  });
   Object.defineProperty(root, "renderer", {value: "webgl"});
   Object.defineProperty(root, "fps", {get: () => fps});
   Object.defineProperty(root, "continuous", {get: () => continuous, set: (v: boolean) => (continuous = v)});
@@ -365,7 +381,14 @@ export function network2d(sizes: number[], {width, height}: {width: number; heig
   note.className = "note";
   note.dataset.metric = "webgl-fallback";
   note.textContent = "This browser offers no WebGL, so the network is drawn flat in 2D: same units, same wires, same colours. Click a circle or a pixel to open it.";
-  const svg = d3.create("svg").attr("width", width).attr("height", height).attr("viewBox", `0 0 ${width} ${height}`).attr("role", "img").attr("aria-label", `2D view of a ${sizes.join("–")} network`).style("max-width", "100%");
+  const svg = d3
+    .create("svg")
+    .attr("width", width)
+    .attr("height", height)
+    .attr("viewBox", `0 0 ${width} ${height}`)
+    .attr("role", "img")
+    .attr("aria-label", `2D view of a ${sizes.join("–")} network`)
+    .style("max-width", "100%");
   root.append(note, svg.node()!);
   const L = sizes.length - 1;
   const sheet = Math.sqrt(sizes[0]);
@@ -378,24 +401,42 @@ export function network2d(sizes: number[], {width, height}: {width: number; heig
   const wiresG = svg.append("g").attr("fill", "none");
   const unitsG = svg.append("g");
   const litLine = svg.append("line").attr("stroke-width", 2.5).attr("visibility", "hidden");
-  let opened: OpenedUnit | null = null, state: ViewState | null = null;
+  let opened: OpenedUnit | null = null,
+    state: ViewState | null = null;
   const units = sizes.flatMap((n, l) => d3.range(n).map((i) => ({l, i})));
-  const shapes = unitsG.selectAll<SVGElement, {l: number; i: number}>("rect,circle").data(units).join((enter) => enter.append((d) => document.createElementNS("http://www.w3.org/2000/svg", d.l === 0 ? "rect" : "circle")))
+  const shapes = unitsG
+    .selectAll<SVGElement, {l: number; i: number}>("rect,circle")
+    .data(units)
+    .join((enter) => enter.append((d) => document.createElementNS("http://www.w3.org/2000/svg", d.l === 0 ? "rect" : "circle")))
     .each(function (d) {
       const [cx, cy] = point(d.l, d.i);
-      if (d.l === 0) d3.select(this).attr("x", cx - cell / 2).attr("y", cy - cell / 2).attr("width", cell).attr("height", cell);
-      else d3.select(this).attr("cx", cx).attr("cy", cy).attr("r", Math.min(9, (height - 20) / sizes[d.l] / 2.4));
+      if (d.l === 0)
+        d3.select(this)
+          .attr("x", cx - cell / 2)
+          .attr("y", cy - cell / 2)
+          .attr("width", cell)
+          .attr("height", cell);
+      else
+        d3.select(this)
+          .attr("cx", cx)
+          .attr("cy", cy)
+          .attr("r", Math.min(9, (height - 20) / sizes[d.l] / 2.4));
     })
-    .attr("stroke", "currentColor").attr("stroke-opacity", 0.35).style("cursor", "pointer")
+    .attr("stroke", "currentColor")
+    .attr("stroke-opacity", 0.35)
+    .style("cursor", "pointer")
     .on("click", (_, d) => {
       opened = {layer: d.l, index: d.i};
       root.dispatchEvent(new Event("input", {bubbles: true}));
       if (state) root.update(state);
     });
-  Object.defineProperty(root, "value", {get: () => opened, set: (v: OpenedUnit | null) => {
-    opened = v;
-    if (state) root.update(state);
-  }});
+  Object.defineProperty(root, "value", {
+    get: () => opened,
+    set: (v: OpenedUnit | null) => {
+      opened = v;
+      if (state) root.update(state);
+    },
+  });
   Object.defineProperty(root, "renderer", {value: "svg"});
   Object.defineProperty(root, "fps", {get: () => NaN});
   Object.defineProperty(root, "continuous", {value: false, writable: true});
@@ -407,20 +448,28 @@ export function network2d(sizes: number[], {width, height}: {width: number; heig
     strengths.forEach((s, l) => {
       for (let q = 0; q < s.length; q++) if (Math.abs(s[q]) > 0.02) lines.push({l: l + 1, i: q % sizes[l], j: Math.floor(q / sizes[l]), s: s[q]});
     });
-    wiresG.selectAll("line").data(lines).join("line")
-      .attr("x1", (d) => point(d.l - 1, d.i)[0]).attr("y1", (d) => point(d.l - 1, d.i)[1])
-      .attr("x2", (d) => point(d.l, d.j)[0]).attr("y2", (d) => point(d.l, d.j)[1])
-      .attr("stroke", (d) => (d.s >= 0 ? pal.weightPositive : pal.weightNegative)).attr("stroke-opacity", (d) => Math.abs(d.s));
+    wiresG
+      .selectAll("line")
+      .data(lines)
+      .join("line")
+      .attr("x1", (d) => point(d.l - 1, d.i)[0])
+      .attr("y1", (d) => point(d.l - 1, d.i)[1])
+      .attr("x2", (d) => point(d.l, d.j)[0])
+      .attr("y2", (d) => point(d.l, d.j)[1])
+      .attr("stroke", (d) => (d.s >= 0 ? pal.weightPositive : pal.weightNegative))
+      .attr("stroke-opacity", (d) => Math.abs(d.s));
     const m = next.a.map((a, l) => (l === 0 ? 1 : activationMax(a)));
     const ink = d3.interpolateLab(pal.background, pal.activationHigh);
-    shapes.attr("fill", (d) => ink(0.12 + 0.88 * Math.max(0, Math.min(1, next.a[d.l][d.i] / m[d.l]))))
+    shapes
+      .attr("fill", (d) => ink(0.12 + 0.88 * Math.max(0, Math.min(1, next.a[d.l][d.i] / m[d.l]))))
       .attr("stroke-width", (d) => (opened && opened.layer === d.l && opened.index === d.i ? 3 : 1))
       .attr("stroke-opacity", (d) => (opened && opened.layer === d.l && opened.index === d.i ? 1 : 0.35));
   };
   root.highlight = (wire) => {
     litLine.attr("visibility", wire ? "visible" : "hidden").attr("stroke", currentPalette().activationHigh);
     if (!wire) return;
-    const [x1, y1] = point(wire.layer - 1, wire.source), [x2, y2] = point(wire.layer, wire.target);
+    const [x1, y1] = point(wire.layer - 1, wire.source),
+      [x2, y2] = point(wire.layer, wire.target);
     litLine.attr("x1", x1).attr("y1", y1).attr("x2", x2).attr("y2", y2);
   };
   root.play = () => {};

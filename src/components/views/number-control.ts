@@ -54,10 +54,8 @@ export function numberControl({label, name, value, min, max, integer = false, sl
   const log = slider === "log";
   const toSlider = (x: number) => (log ? Math.log10(x) : x);
   const fromSlider = (s: number) => +(log ? 10 ** s : s).toPrecision(sliderDigits);
-  const box = html`<input id=${id} type="number" step=${integer ? 1 : "any"} min=${min} max=${max} inputmode="decimal" aria-describedby=${`${id}-message`}>` as HTMLInputElement;
-  const range = slider
-    ? (html`<input type="range" aria-label=${`${label} (slider)`} min=${toSlider(min)} max=${toSlider(max)} step=${integer ? 1 : "any"}>` as HTMLInputElement)
-    : null;
+  const box = html`<input id=${id} type="number" step=${integer ? 1 : "any"} min=${min} max=${max} inputmode="decimal" aria-describedby=${`${id}-message`} />` as HTMLInputElement;
+  const range = slider ? (html`<input type="range" aria-label=${`${label} (slider)`} min=${toSlider(min)} max=${toSlider(max)} step=${integer ? 1 : "any"} />` as HTMLInputElement) : null;
   const message = html`<div id=${`${id}-message`} class="control-message" role="alert" data-metric=${`refused-${name}`}></div>` as HTMLDivElement;
   const root = html`<div class="number-control">
     <label for=${id}>${label}</label>

@@ -139,10 +139,11 @@ export function activationScale(p: Palette, domain: [number, number], label = "a
 /** Largest |x| over one or more arrays, at least `floor` (so an all-zero layer still has a scale). */
 export function maxAbs(arrays: ArrayLike<number>[], floor = 1e-6): number {
   let m = floor;
-  for (const a of arrays) for (let i = 0; i < a.length; i++) {
-    const v = Math.abs(a[i]);
-    if (v > m) m = v;
-  }
+  for (const a of arrays)
+    for (let i = 0; i < a.length; i++) {
+      const v = Math.abs(a[i]);
+      if (v > m) m = v;
+    }
   return m;
 }
 

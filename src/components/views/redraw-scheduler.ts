@@ -116,6 +116,6 @@ export function redrawScheduler({redraw, again = () => false, budgetMs = 16, thr
     },
     get disposed() {
       return disposed;
-    }
+    },
   };
 }

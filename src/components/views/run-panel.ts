@@ -119,13 +119,19 @@ export function runPanel<S extends RunStateBase & {fingerprint?: string}>(option
   const fingerprint = html`<code data-metric="fingerprint"></code>` as HTMLElement;
   const count = html`<span></span>` as HTMLElement;
   const commandBlock = html`<pre class="command" data-metric="command"></pre>` as HTMLElement;
-  const reproduce = html`<div class="run-reproduce" hidden><p>Fingerprint: ${fingerprint} after ${count}. This command, run in the project, repeats the run and prints the same fingerprint:</p>${commandBlock}</div>` as HTMLElement;
+  const reproduce = html`<div class="run-reproduce" hidden>
+    <p>Fingerprint: ${fingerprint} after ${count}. This command, run in the project, repeats the run and prints the same fingerprint:</p>
+    ${commandBlock}
+  </div>` as HTMLElement;
 
   const card = (m: Metric) => {
     let entry = cards.get(m.name);
     if (!entry) {
       const value = html`<span data-metric=${m.name}></span>` as HTMLElement;
-      const c = html`<div class="card metric"><h3>${m.label}</h3>${value}</div>` as HTMLElement;
+      const c = html`<div class="card metric">
+        <h3>${m.label}</h3>
+        ${value}
+      </div>` as HTMLElement;
       strip.append(c);
       entry = {card: c, value};
       cards.set(m.name, entry);
@@ -187,15 +193,28 @@ export function runPanel<S extends RunStateBase & {fingerprint?: string}>(option
 }
 
 /** The figures of a LiveRun / WorkerRun state, the same on every page that trains on digits. */
-export function trainingMetrics(state: {epoch: number; samplesSeen: number; steps: number; trainLoss: number; testAccuracy: number; samplesPerSecond: number; parameters: number}, {testCount, setName = "training set"}: {testCount: number; setName?: string}): Metric[] {
+export function trainingMetrics(
+  state: {epoch: number; samplesSeen: number; steps: number; trainLoss: number; testAccuracy: number; samplesPerSecond: number; parameters: number},
+  {testCount, setName = "training set"}: {testCount: number; setName?: string},
+): Metric[] {
   const fmt = (x: number, digits: number) => (Number.isFinite(x) ? x.toFixed(digits) : "–");
   return [
     {name: "epoch", label: "Epoch", value: fmt(state.epoch, 2), title: `training samples seen ÷ ${setName} size`},
     {name: "samples-seen", label: "Samples seen", value: state.samplesSeen.toLocaleString("en")},
     {name: "steps", label: "Updates", value: state.steps.toLocaleString("en"), title: "minibatch updates"},
     {name: "train-loss", label: "Train loss", value: fmt(state.trainLoss, 3), title: "mean cross-entropy over the samples since the previous evaluation"},
-    {name: "test-accuracy", label: "Test accuracy", value: Number.isFinite(state.testAccuracy) ? `${(100 * state.testAccuracy).toFixed(1)} %` : "–", title: `on the ${testCount.toLocaleString("en")} test digits`},
-    {name: "samples-per-second", label: "Engine speed", value: Number.isFinite(state.samplesPerSecond) ? `${Math.round(state.samplesPerSecond).toLocaleString("en")} samples/s` : "–", title: "training samples per second of time spent in training steps"},
+    {
+      name: "test-accuracy",
+      label: "Test accuracy",
+      value: Number.isFinite(state.testAccuracy) ? `${(100 * state.testAccuracy).toFixed(1)} %` : "–",
+      title: `on the ${testCount.toLocaleString("en")} test digits`,
+    },
+    {
+      name: "samples-per-second",
+      label: "Engine speed",
+      value: Number.isFinite(state.samplesPerSecond) ? `${Math.round(state.samplesPerSecond).toLocaleString("en")} samples/s` : "–",
+      title: "training samples per second of time spent in training steps",
+    },
     {name: "parameters", label: "Parameters", value: state.parameters.toLocaleString("en"), title: "weights and biases"},
   ];
 }

@@ -30,7 +30,7 @@ export function saveLoad({save, load}: SaveLoadOptions): HTMLElement {
     saveBlob(new Blob([text], {type: "application/json"}), name);
     show(`Saved ${name}.`, "ok");
   };
-  const file = html`<input type="file" accept=".json,application/json">` as HTMLInputElement;
+  const file = html`<input type="file" accept=".json,application/json" />` as HTMLInputElement;
   file.addEventListener("change", async (event) => {
     event.stopPropagation();
     const picked = file.files?.[0];

@@ -29,7 +29,7 @@ export function store<T extends object>(initial: T, {defaults}: {defaults?: Part
     on(listener: (store: Store<T>) => void) {
       listeners.add(listener);
       return () => void listeners.delete(listener);
-    }
+    },
   } as Store<T>;
   return s;
 }

@@ -82,7 +82,11 @@ export function applyChange<S extends Schema>(schema: S, values: Values<S>, chan
 }
 
 /** The controls and values of a page's schema (see the module comment). */
-export function runSettings<S extends Schema>(schema: S, specs: ControlSpecs<S>, {search = globalThis.location?.search ?? "", start = {}, adjust, writeUrl = true}: SettingsOptions<S> = {}): Settings<S> {
+export function runSettings<S extends Schema>(
+  schema: S,
+  specs: ControlSpecs<S>,
+  {search = globalThis.location?.search ?? "", start = {}, adjust, writeUrl = true}: SettingsOptions<S> = {},
+): Settings<S> {
   const read = readParams(schema, search);
   let values = {...read.values, ...start} as Values<S>;
   const root = html`<div class="run-settings"></div>` as Settings<S>;
@@ -115,7 +119,15 @@ export function runSettings<S extends Schema>(schema: S, specs: ControlSpecs<S>,
       const make = spec.kind === "radio" ? Inputs.radio : Inputs.select;
       control = make((spec.options ?? field.options) as string[], {label: spec.label, value: values[key] as string, format}) as HTMLElement & {value: unknown};
     } else {
-      control = numberControl({label: spec.label, name: spec.name ?? key, value: values[key] as number, min: field.min ?? -Infinity, max: field.max ?? Infinity, integer: field.integer, slider: spec.slider ?? false});
+      control = numberControl({
+        label: spec.label,
+        name: spec.name ?? key,
+        value: values[key] as number,
+        min: field.min ?? -Infinity,
+        max: field.max ?? Infinity,
+        integer: field.integer,
+        slider: spec.slider ?? false,
+      });
     }
     control.dataset.setting = key;
     // Every change of a control becomes one change of the settings (the control's own event stops here).

@@ -20,9 +20,15 @@ export interface Metric {
 
 /** A grid of metric cards; each value sits in `<span data-metric=name>`. */
 export function statusStrip(metrics: Metric[]): HTMLElement {
-  return html`<div class="status-strip" role="status" aria-live="off">${metrics.map(
-    ({name, label, value, title = ""}) => html`<div class="card metric" title=${title}><h3>${label}</h3><span data-metric=${name}>${value}</span></div>`
-  )}</div>`;
+  return html`<div class="status-strip" role="status" aria-live="off">
+    ${metrics.map(
+      ({name, label, value, title = ""}) =>
+        html`<div class="card metric" title=${title}>
+          <h3>${label}</h3>
+          <span data-metric=${name}>${value}</span>
+        </div>`,
+    )}
+  </div>`;
 }
 
 export interface RunActions {
@@ -44,9 +50,11 @@ const BUTTONS: {key: keyof RunActions; label: string; title: string}[] = [
  * order, each with a `data-action` hook; actions not given are left out. `titles` overrides tooltips.
  */
 export function runButtons(actions: RunActions, titles: Partial<Record<keyof RunActions, string>> = {}): HTMLElement {
-  return html`<div class="run-buttons" role="group" aria-label="Run controls">${BUTTONS.filter(({key}) => actions[key]).map(
-    ({key, label, title}) => html`<button type="button" data-action=${key} title=${titles[key] ?? title} onclick=${() => actions[key]!()}>${label}</button>`
-  )}</div>`;
+  return html`<div class="run-buttons" role="group" aria-label="Run controls">
+    ${BUTTONS.filter(({key}) => actions[key]).map(
+      ({key, label, title}) => html`<button type="button" data-action=${key} title=${titles[key] ?? title} onclick=${() => actions[key]!()}>${label}</button>`,
+    )}
+  </div>`;
 }
 
 /**

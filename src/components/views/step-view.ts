@@ -61,7 +61,10 @@ export function stepView({pixels, labels, run, size = 784, shown = 32}: StepView
     const first = imageAt(pixels, firstIndex, size);
     const firstLabel = labels[firstIndex];
     // The forward pass of the first digit, on the weights before the update.
-    const beforeNetwork = new Network(r.networkConfig, r.network.layers.map((l, k) => ({fanIn: l.fanIn, fanOut: l.fanOut, weights: before[k].weights, biases: before[k].biases})));
+    const beforeNetwork = new Network(
+      r.networkConfig,
+      r.network.layers.map((l, k) => ({fanIn: l.fanIn, fanOut: l.fanOut, weights: before[k].weights, biases: before[k].biases})),
+    );
     const trace = beforeNetwork.traceStep(first, firstLabel);
     const out = trace.a[trace.a.length - 1];
     node.replaceChildren(render(info, r.state.steps, firstLabel, out, trace.loss, updateSizes(before, r.network)));
@@ -70,22 +73,45 @@ export function stepView({pixels, labels, run, size = 784, shown = 32}: StepView
   function render(info: StepInfo, steps: number, firstLabel: number, out: Float64Array, loss: number, sizes: ReturnType<typeof updateSizes>): Element {
     const indices = info.indices;
     return html`<div class="step-grid">
-    <div>
-      <h4>The minibatch (update ${steps.toLocaleString("en")})</h4>
-      <div class="minibatch">${indices.slice(0, shown).map((i) => digitCanvas(imageAt(pixels, i, size), {size: 34, label: `training digit ${i}, a ${labels[i]}`}))}</div>
-      <p class="small">${indices.length} digit${indices.length === 1 ? "" : "s"}${indices.length > shown ? ` (first ${shown} shown)` : ""}; mean cross-entropy before the update <strong data-metric="step-loss">${info.loss.toFixed(4)}</strong>.</p>
-    </div>
-    <div>
-      <h4>Forward pass of the first one, a ${firstLabel}</h4>
-      ${probabilityBars(out, {width: 280, height: 150, label: firstLabel})}
-      <p class="small">Loss of this digit: −log p<sub>${firstLabel}</sub> = ${loss.toFixed(4)}; it guessed ${argmax(out)}.</p>
-    </div>
-    <div>
-      <h4>Size of the update, per layer</h4>
-      ${updateBars(sizes, {width: 300})}
-      <table class="small"><thead><tr><th>layer</th><th>‖Δθ‖</th><th>‖Δθ‖/‖θ‖</th><th>largest |Δw|</th></tr></thead><tbody>${sizes.map((s) => html`<tr><td>${s.layer}</td><td>${s.norm.toExponential(3)}</td><td>${s.relative.toExponential(2)}</td><td>${s.largest.toExponential(3)}</td></tr>`)}</tbody></table>
-    </div>
-  </div>` as Element;
+      <div>
+        <h4>The minibatch (update ${steps.toLocaleString("en")})</h4>
+        <div class="minibatch">${indices.slice(0, shown).map((i) => digitCanvas(imageAt(pixels, i, size), {size: 34, label: `training digit ${i}, a ${labels[i]}`}))}</div>
+        <p class="small">
+          ${indices.length} digit${indices.length === 1 ? "" : "s"}${indices.length > shown ? ` (first ${shown} shown)` : ""}; mean cross-entropy before the update
+          <strong data-metric="step-loss">${info.loss.toFixed(4)}</strong>.
+        </p>
+      </div>
+      <div>
+        <h4>Forward pass of the first one, a ${firstLabel}</h4>
+        ${probabilityBars(out, {width: 280, height: 150, label: firstLabel})}
+        <p class="small">Loss of this digit: −log p<sub>${firstLabel}</sub> = ${loss.toFixed(4)}; it guessed ${argmax(out)}.</p>
+      </div>
+      <div>
+        <h4>Size of the update, per layer</h4>
+        ${updateBars(sizes, {width: 300})}
+        <table class="small">
+          <thead>
+            <tr>
+              <th>layer</th>
+              <th>‖Δθ‖</th>
+              <th>‖Δθ‖/‖θ‖</th>
+              <th>largest |Δw|</th>
+            </tr>
+          </thead>
+          <tbody>
+            ${sizes.map(
+              (s) =>
+                html`<tr>
+                  <td>${s.layer}</td>
+                  <td>${s.norm.toExponential(3)}</td>
+                  <td>${s.relative.toExponential(2)}</td>
+                  <td>${s.largest.toExponential(3)}</td>
+                </tr>`,
+            )}
+          </tbody>
+        </table>
+      </div>
+    </div>` as Element;
   }
 
   button.onclick = () => void step();
