@@ -3,7 +3,7 @@
  * Measures the MNIST page's default learning rate η for each hidden activation, optimiser and
  * minibatch size, from short real runs, and writes the table the page reads.
  *
- *   npm run -s eta-defaults                      # writes src/components/runs/eta-table.ts, prints a Markdown table
+ *   npm run -s eta-defaults                      # writes src/components/experiments/eta-table.ts, prints a Markdown table
  *   npm run -s eta-defaults -- --out file.ts      # elsewhere
  *
  * Each cell trains the page's network (784 → 16 → 16 → 10) with the activation's usual partner
@@ -18,11 +18,11 @@ import {availableParallelism} from "node:os";
 import {Command} from "commander";
 import {validateGrid, type SweepGrid} from "../src/components/runs/sweep.js";
 import {sweep} from "./sweep.js";
-import {ETA_GRID, ETA_BATCHES, ETA_OPTIMIZERS, PARTNER_INIT, type EtaTable} from "../src/components/runs/eta-defaults.js";
+import {ETA_GRID, ETA_BATCHES, ETA_OPTIMIZERS, PARTNER_INIT, type EtaTable} from "../src/components/experiments/eta-defaults.js";
 
 const program = new Command("eta-defaults")
   .description("measure the MNIST page's default η per activation, optimiser and minibatch size")
-  .option("--out <file>", "where to write the table", "src/components/runs/eta-table.ts")
+  .option("--out <file>", "where to write the table", "src/components/experiments/eta-table.ts")
   .option("--workers <n>", "worker threads", String(availableParallelism()))
   .parse();
 const o = program.opts();

@@ -30,13 +30,13 @@ import {
 import {readMnist} from "../src/components/datasets/mnist-node.js";
 import {balancedIndices, DATA_SEED, perClassFor, selectSubset, take, type SubsetName} from "../src/components/datasets/subsets.js";
 import type {LabelledImages} from "../src/components/datasets/idx.js";
-import {mnistRun, mnistSchema, MNIST_LAYERS} from "../src/components/runs/mnist.js";
-import {LEARNING_RATE_RANGE, MOMENTUM_RANGE} from "../src/components/runs/limits.js";
+import {mnistRun, mnistSchema, MNIST_LAYERS} from "../src/components/experiments/mnist.js";
+import {LEARNING_RATE_RANGE, MOMENTUM_RANGE} from "../src/components/experiments/limits.js";
 
 /** Largest layer the CLI builds, and the most weights and biases in one network. */
 export const MAX_UNITS = 4096;
 export const MAX_PARAMETERS = 2_000_000;
-import {LAB_LAYERS} from "../src/components/runs/lab.js";
+import {LAB_LAYERS} from "../src/components/experiments/lab.js";
 import {labSet} from "../src/components/datasets/lab-node.js";
 import {LAB_DATASETS, type LabDataset} from "../src/components/datasets/lab-sets.js";
 

@@ -3,8 +3,8 @@
 // samples). The front page draws it, so a reader sees what the page will show before pressing Train.
 import {evaluate, fingerprint, Network, Trainer} from "../components/nn/index.js";
 import {pageSamples} from "../components/runs/sweep-node.js";
-import {defaults} from "../components/runs/params.js";
-import {mnistRun, mnistSchema} from "../components/runs/mnist.js";
+import {defaults} from "../components/experiments/params.js";
+import {mnistRun, mnistSchema} from "../components/experiments/mnist.js";
 
 try {
   const {train, test} = pageSamples();

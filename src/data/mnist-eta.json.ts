@@ -6,8 +6,8 @@
 // whole hidden layer dies is recorded with where and why.
 import {deadUnits, evaluate, Network, Trainer} from "../components/nn/index.js";
 import {pageSamples} from "../components/runs/sweep-node.js";
-import {defaults} from "../components/runs/params.js";
-import {mnistRun, mnistSchema} from "../components/runs/mnist.js";
+import {defaults} from "../components/experiments/params.js";
+import {mnistRun, mnistSchema} from "../components/experiments/mnist.js";
 import {deadLayerMessage} from "../components/runs/diagnoses.js";
 
 try {

@@ -3,7 +3,7 @@
 // held-out grid, the confusion matrix, the H1 tiles, the step view, draw mode and the η picture.
 import {expect, test, type Page} from "@playwright/test";
 import {openPage} from "./helpers.js";
-import {defaultEta} from "../../src/components/runs/eta-defaults.js";
+import {defaultEta} from "../../src/components/experiments/eta-defaults.js";
 
 const metric = (page: Page, name: string) => page.locator(`[data-metric="${name}"]`);
 const number = async (page: Page, name: string) => parseFloat((await metric(page, name).textContent())!.replace(/,/g, ""));

@@ -8,8 +8,8 @@ import {checkOut, main, program, type TrainResult} from "../../bin/train.js";
 import {fingerprint, fromJSON, Network, pixelSamples, Trainer} from "../../src/components/nn/index.js";
 import {readMnist} from "../../src/components/datasets/mnist-node.js";
 import {selectSubset} from "../../src/components/datasets/subsets.js";
-import {defaults} from "../../src/components/runs/params.js";
-import {mnistRun, mnistSchema} from "../../src/components/runs/mnist.js";
+import {defaults} from "../../src/components/experiments/params.js";
+import {mnistRun, mnistSchema} from "../../src/components/experiments/mnist.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 

@@ -1,9 +1,9 @@
 import {describe, expect, it} from "vitest";
 import fc from "fast-check";
 import {deadUnits, Network, pixelSamples, source, type Layer, type NetworkConfig} from "../../src/components/nn/index.js";
-import {contributions, deadLayerMessage, heldOutIndices, perClassAccuracy, pixelLattice, restrictInputs, signalPropagation, snapshot, updateSizes} from "../../src/components/runs/explorer.js";
-import {defaultEta, ETA_GRID, type EtaTable} from "../../src/components/runs/eta-defaults.js";
-import {ETA_TABLE} from "../../src/components/runs/eta-table.js";
+import {contributions, deadLayerMessage, heldOutIndices, perClassAccuracy, pixelLattice, restrictInputs, signalPropagation, snapshot, updateSizes} from "../../src/components/experiments/explorer.js";
+import {defaultEta, ETA_GRID, type EtaTable} from "../../src/components/experiments/eta-defaults.js";
+import {ETA_TABLE} from "../../src/components/experiments/eta-table.js";
 import {centreOfMass, mnistPreprocess, MNIST_BOX} from "../../src/components/datasets/mnist-preprocess.js";
 
 describe("heldOutIndices", () => {

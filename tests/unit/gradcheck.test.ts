@@ -125,8 +125,8 @@ describe("gradientCheck", () => {
 
 describe("gradientCheck on a trained network (the neuron lab's ∇-check badge, floor 1e-6)", async () => {
   const {labSet} = await import("../../src/components/datasets/lab-node.js");
-  const {labRun, labSchema} = await import("../../src/components/runs/lab.js");
-  const {defaults} = await import("../../src/components/runs/params.js");
+  const {labRun, labSchema} = await import("../../src/components/experiments/lab.js");
+  const {defaults} = await import("../../src/components/experiments/params.js");
   const {pixelSamples, Trainer} = await import("../../src/components/nn/index.js");
   const set = labSet("procedural", "train");
   const train = pixelSamples(set.pixels, set.labels, 256);

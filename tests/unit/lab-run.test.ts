@@ -1,8 +1,8 @@
 import {describe, expect, it} from "vitest";
 import {program, train} from "../../bin/train.js";
 import {fingerprint, Network, pixelSamples, Trainer} from "../../src/components/nn/index.js";
-import {defaults} from "../../src/components/runs/params.js";
-import {labCommand, labRun, labSchema, LAB_LAYERS} from "../../src/components/runs/lab.js";
+import {defaults} from "../../src/components/experiments/params.js";
+import {labCommand, labRun, labSchema, LAB_LAYERS} from "../../src/components/experiments/lab.js";
 import {labSet} from "../../src/components/datasets/lab-node.js";
 
 const parse = (command: string) =>

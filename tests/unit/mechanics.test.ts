@@ -1,7 +1,7 @@
 import {describe, expect, it} from "vitest";
 import fc from "fast-check";
 import {Network, Trainer, arraySamples} from "../../src/components/nn/index.js";
-import {descend, getWeight, INPUT, lossWith, mechanicsConfig, slopes, TARGET} from "../../src/components/runs/mechanics.js";
+import {descend, getWeight, INPUT, lossWith, mechanicsConfig, slopes, TARGET} from "../../src/components/experiments/mechanics.js";
 
 describe("the wiggle: the slope of the loss along one weight", () => {
   it("backpropagation's slope equals the central finite difference, for any weight and seed (property)", () => {

@@ -1,7 +1,7 @@
 import {describe, expect, it} from "vitest";
 import fc from "fast-check";
-import {defaults, readParams, writeParams, shorten, MAX_QUOTED} from "../../src/components/runs/params.js";
-import {mnistCommand, mnistRun, mnistSchema, MNIST_LAYERS, type MnistValues} from "../../src/components/runs/mnist.js";
+import {defaults, readParams, writeParams, shorten, MAX_QUOTED} from "../../src/components/experiments/params.js";
+import {mnistCommand, mnistRun, mnistSchema, MNIST_LAYERS, type MnistValues} from "../../src/components/experiments/mnist.js";
 import {activationNames, initNames} from "../../src/components/nn/index.js";
 import {program} from "../../bin/train.js";
 

@@ -206,7 +206,7 @@ describe("results files: schema, shards and merge", () => {
 });
 
 describe("the Compare page's URL state", async () => {
-  const {readCompareState, writeCompareState, DEFAULT_VIEW} = await import("../../src/components/runs/compare-params.js");
+  const {readCompareState, writeCompareState, DEFAULT_VIEW} = await import("../../src/components/experiments/compare-params.js");
   it("round-trips a grid and the view", () => {
     const g = grid({inits: ["lecun-normal", "uniform"], activations: ["tanh"], lrs: [0.003, 0.3], seeds: 2, train: 500, hidden: [32, 8], batch: 16});
     const view = {smooth: 0.8, metric: "trainLoss" as const, sel: "uniform|tanh|0.3"};

@@ -6,9 +6,9 @@ import {actionApplies, countWords, runPanel, trainingMetrics} from "../../src/co
 import {applyChange, runSettings, watchSetting, type SettingsOptions} from "../../src/components/views/settings.js";
 import {checkNumber} from "../../src/components/views/number-control.js";
 import {Emitter, type Run, type RunStateBase, type RunStatus} from "../../src/components/runs/run.js";
-import {labSchema} from "../../src/components/runs/lab.js";
-import {mnistSchema} from "../../src/components/runs/mnist.js";
-import {defaults} from "../../src/components/runs/params.js";
+import {labSchema} from "../../src/components/experiments/lab.js";
+import {mnistSchema} from "../../src/components/experiments/mnist.js";
+import {defaults} from "../../src/components/experiments/params.js";
 
 type S = RunStateBase & {steps: number; fingerprint: string};
 

@@ -8,7 +8,7 @@
  * workers, Node's worker threads and the data loader.
  */
 import {activationNames, deadUnits, evaluate, fingerprint, initNames, Network, Trainer, type ActivationName, type InitName, type OptimizerName, type Samples} from "../nn/index.js";
-import {LEARNING_RATE_RANGE, MOMENTUM_RANGE} from "./limits.js";
+import {LEARNING_RATE_RANGE, MOMENTUM_RANGE} from "../experiments/limits.js";
 
 export const SWEEP_FORMAT = "digit-workbook/sweep";
 export const SWEEP_VERSION = 1;

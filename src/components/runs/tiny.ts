@@ -3,31 +3,12 @@
  * against targets 0.99 / 0, plain per-sample SGD cycling through the ten glyphs in order (one
  * iteration = one glyph), on the Run contract so the page's cells only read its state.
  */
-import {arraySamples, evaluate, fingerprint, Network, Trainer, type NetworkConfig, type Samples} from "../nn/index.js";
+import {arraySamples, evaluate, fingerprint, Network, Trainer, type Samples} from "../nn/index.js";
 import {decimateHistory} from "./live-run.js";
 import {Emitter, type Run, type RunStateBase} from "./run.js";
-import {LEARNING_RATE_RANGE, SEED_RANGE} from "./limits.js";
-import {number, type Values} from "./params.js";
+import {TINY_DEFAULTS, tinyConfig} from "../experiments/tiny.js";
 
-/**
- * Defaults of the 5×5 page. At η = 2 with 10 hidden units the ten glyphs are all read correctly
- * after 220–480 iterations for seeds 1–5 (370 for seed 1; measured with TinyRun, checked by
- * tests/unit/glyphs.test.ts at 500); η = 1 needs 340–700, η = 0.5 needs 790–1,170.
- */
-export const TINY_DEFAULTS = {hidden: 10, lr: 2, seed: 1, trainN: 500};
-export const TINY_TARGETS = {on: 0.99, off: 0};
-
-/** The 5×5 page's run-defining controls (defaults, ranges, URL): 1–30 hidden units, η and the seed in the workbook's ranges. */
-export const tinySchema = {
-  hidden: number(TINY_DEFAULTS.hidden, {min: 1, max: 30, integer: true}),
-  lr: number(TINY_DEFAULTS.lr, {min: LEARNING_RATE_RANGE[0], max: LEARNING_RATE_RANGE[1]}),
-  seed: number(TINY_DEFAULTS.seed, {min: SEED_RANGE[0], max: SEED_RANGE[1], integer: true}),
-};
-export type TinyValues = Values<typeof tinySchema>;
-
-export function tinyConfig(hidden: number, seed: number): NetworkConfig {
-  return {layers: [25, hidden, 10], activation: "sigmoid", head: "sigmoid-mse", targets: TINY_TARGETS, init: "xavier-uniform", seed};
-}
+export {TINY_DEFAULTS, TINY_TARGETS, tinyConfig, tinySchema, type TinyValues} from "../experiments/tiny.js";
 
 export interface TinyPoint {
   iteration: number;

@@ -11,7 +11,7 @@
  */
 import {html} from "htl";
 import {argmax, evaluate, deadUnits, type Network, type Samples} from "../nn/index.js";
-import {perClassAccuracy, restrictInputs} from "../runs/explorer.js";
+import {perClassAccuracy, restrictInputs} from "../experiments/explorer.js";
 import type {RunDetails} from "../runs/worker-run.js";
 import {unitTiles, relianceView, heldOutGrid, probabilityBars, weightHistograms, confusionMatrix, classSparklines, digitCanvas} from "./explorer-views.js";
 import {networkDiagram, type DiagramElement} from "./network-diagram.js";

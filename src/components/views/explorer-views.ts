@@ -14,7 +14,7 @@ import * as Plot from "@observablehq/plot";
 import {html} from "htl";
 import {palette, weightTable, activationTable, weightScale, maxAbs, type Palette} from "./palette.js";
 import {argmax, type Layer} from "../nn/index.js";
-import {contributions} from "../runs/explorer.js";
+import {contributions} from "../experiments/explorer.js";
 
 /** Paints a side × side image of values in [−1, 1] (weights / scale) or [0, 1] (activations) into a canvas through a colour table. */
 function paint(canvas: HTMLCanvasElement, values: ArrayLike<number>, side: number, table: Uint8ClampedArray, {diverging, scale = 1}: {diverging: boolean; scale?: number}): void {

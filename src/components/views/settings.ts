@@ -1,7 +1,7 @@
 /**
  * The one input policy of every page that trains: each value that defines a run (η, B, μ, the
- * seed, the dataset, the activation, …) is a field of the page's schema (runs/params.ts, with
- * ranges from runs/limits.ts) and goes through one control made here: numbers through the exact
+ * seed, the dataset, the activation, …) is a field of the page's schema (experiments/params.ts, with
+ * ranges from experiments/limits.ts) and goes through one control made here: numbers through the exact
  * number box (views/number-control.ts: a refused value is said at the box and the value in use
  * comes back), choices through a select or radio. A value is applied the moment it is accepted:
  * `settings.value` changes, an `input` event fires (so `Generators.input(settings)` hands the page
@@ -19,7 +19,7 @@
 import * as Inputs from "@observablehq/inputs";
 import {html} from "htl";
 import {numberControl} from "./number-control.js";
-import {readParams, writeParams, type Field, type Schema, type Values} from "../runs/params.js";
+import {readParams, writeParams, type Field, type Schema, type Values} from "../experiments/params.js";
 
 /** How one field is shown. */
 export interface ControlSpec {

@@ -11,7 +11,7 @@
 import {html} from "htl";
 import {argmax, Network, type NetworkConfig} from "../nn/index.js";
 import {imageAt} from "../datasets/images.js";
-import {snapshot, updateSizes} from "../runs/explorer.js";
+import {snapshot, updateSizes} from "../experiments/explorer.js";
 import type {StepInfo} from "../runs/worker-run.js";
 import {digitCanvas, probabilityBars, updateBars} from "./explorer-views.js";
 

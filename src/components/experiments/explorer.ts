@@ -183,4 +183,4 @@ export function signalPropagation(
 }
 
 /** The dead-layer diagnosis lives with the run diagnoses (runs/diagnoses.ts); re-exported for the page. */
-export {deadLayerMessage} from "./diagnoses.js";
+export {deadLayerMessage} from "../runs/diagnoses.js";

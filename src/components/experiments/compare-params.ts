@@ -4,7 +4,7 @@
  * default and is named in `problems`; a grid that is bad as a whole (e.g. too many runs) falls
  * back to the default grid and says why. Only values that differ from the defaults are written.
  */
-import {DEFAULT_GRID, validateGrid, type SweepGrid} from "./sweep.js";
+import {DEFAULT_GRID, validateGrid, type SweepGrid} from "../runs/sweep.js";
 import {shorten} from "./params.js";
 
 export interface CompareView {
