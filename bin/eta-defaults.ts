@@ -19,6 +19,7 @@ import {Command} from "commander";
 import {validateGrid, type SweepGrid} from "../src/components/runs/sweep.js";
 import {sweep} from "./sweep.js";
 import {ETA_GRID, ETA_BATCHES, ETA_OPTIMIZERS, PARTNER_INIT, type EtaTable} from "../src/components/experiments/eta-defaults.js";
+import {argmax} from "../src/components/nn/index.js";
 
 const program = new Command("eta-defaults")
   .description("measure the MNIST page's default η per activation, optimiser and minibatch size")
@@ -60,7 +61,7 @@ for (const optimizer of ETA_OPTIMIZERS) {
         const runs = file.runs.filter((r) => r.config.lr === lr);
         return runs.reduce((s, r) => s + (r.diverged ? 0 : r.testAccuracy), 0) / runs.length;
       });
-      const best = scores.indexOf(Math.max(...scores));
+      const best = argmax(scores);
       table.cells.push({activation, optimizer, batch, lr: ETA_GRID[best], accuracy: +scores[best].toFixed(4), scores: scores.map((s) => +s.toFixed(4))});
       process.stderr.write(`${optimizer} B=${batch} ${activation}: η ${ETA_GRID[best]} (${(100 * scores[best]).toFixed(1)} %)\n`);
     }

@@ -2,8 +2,8 @@
  * The neuron lab's ∇-check badge: backpropagation's gradients against central differences on a
  * minibatch of 8 training samples, rerun every `every` updates as the run trains.
  *
- *   const badge = gradBadge(train);                 // {node, update(network, steps), dispose}
- *   const off = run.subscribe((s) => badge.update(run.network, s.steps));
+ *   const badge = gradBadge(train);                 // {node, update({network, steps}), dispose}
+ *   const off = run.subscribe((s) => badge.update({network: run.network, steps: s.steps}));
  *
  * Relative error |g − ĝ| / max(|g| + |ĝ|, floor) with floor 1e-6: once the loss is small many
  * gradients are below 1e-8, and the central difference's rounding noise (≈ 1e-12) divided by a
@@ -12,6 +12,7 @@
  */
 import {html} from "htl";
 import {gradientCheck, type Network, type Samples} from "../nn/index.js";
+import type {View} from "./view.js";
 
 export const GRAD_THRESHOLD = 1e-4;
 export const GRAD_EVERY = 300;
@@ -25,7 +26,8 @@ export function worstGradientError(network: Network, train: Samples, round: numb
   return Math.max(...checks.map((c) => c.maxRelativeError));
 }
 
-export function gradBadge(train: Samples, {every = GRAD_EVERY}: {every?: number} = {}) {
+/** The badge as a View (views/view.ts); update({network, steps}) after every run state. */
+export function gradBadge(train: Samples, {every = GRAD_EVERY}: {every?: number} = {}): View<{network: Network; steps: number}> {
   const node = html`<div
     class="grad-badge"
     data-metric="gradient-check"
@@ -35,7 +37,7 @@ export function gradBadge(train: Samples, {every = GRAD_EVERY}: {every?: number}
   return {
     node,
     /** Reruns the check when `steps` reaches a new multiple of `every` (and on the first call). */
-    update(network: Network, steps: number) {
+    update({network, steps}) {
       const round = Math.floor(steps / every);
       if (round === last) return;
       last = round;

@@ -17,6 +17,7 @@
 import {html} from "htl";
 import {messageKind, type Run, type RunStateBase, type RunStatus} from "../runs/run.js";
 import type {Metric} from "./status.js";
+import type {View} from "./view.js";
 
 export type {Metric} from "./status.js";
 
@@ -46,7 +47,8 @@ export interface RunPanelOptions<S extends RunStateBase> {
   extra?: (HTMLElement | null)[];
 }
 
-export interface RunPanel<S extends RunStateBase> {
+/** The panel as a View (views/view.ts), plus the fingerprint block and the run its buttons drive. */
+export interface RunPanel<S extends RunStateBase> extends View<{run?: Run<S> | null; state?: S; problems?: string[]; command?: ((state: S) => string) | null}> {
   node: HTMLElement;
   reproduce: HTMLElement;
   /** Points the panel at a run (or shows a fixed state when run is null); sets the banner and the command. */
