@@ -49,3 +49,77 @@ test("the landscape's start moves with the arrow keys and the path is recomputed
   await expect(metric(page, "landscape")).toContainText("Start (-3.75, -3.75)");
   expect(await metric(page, "landscape").textContent()).not.toBe(before);
 });
+
+/** Types a value into a number box (exact, Enter applies it). */
+async function setBox(page: Page, label: string, value: string) {
+  const box = page.getByLabel(label, {exact: true});
+  await box.fill(value);
+  await box.press("Enter");
+}
+
+test("every suggestion of the landscape's prose does what it says", async ({page}) => {
+  const watch = await openPage(page, "/mechanics.html");
+  const report = metric(page, "landscape");
+  // η = 6, no momentum: zigzags, stays on the map, settles.
+  await setBox(page, "Learning rate η", "6");
+  await expect(report).toContainText("after 40 steps");
+  await expect(report).not.toContainText("left the map");
+  // η = 15: leaves the map, and the page says at which step.
+  await setBox(page, "Learning rate η", "15");
+  await expect(report).toContainText(/left the map at step \d+/);
+  // Paths stay inside the frame: nothing of the line is drawn outside the chart's plot area.
+  const inside = await page.locator(".landscape-chart svg").evaluate((svg) => {
+    const frame = svg.querySelector("[aria-label='frame']")!.getBoundingClientRect();
+    return [...svg.querySelectorAll("[aria-label='line'] path")].every((p) => {
+      const clip = p.closest("[clip-path]") ?? p.parentElement?.closest("[clip-path]");
+      const b = p.getBoundingClientRect();
+      return clip !== null || (b.left >= frame.left - 1 && b.right <= frame.right + 1 && b.top >= frame.top - 1 && b.bottom <= frame.bottom + 1);
+    });
+  });
+  expect(inside).toBe(true);
+  // η = 0.2, μ = 0.9: stays on the map.
+  await setBox(page, "Learning rate η", "0.2");
+  await setBox(page, "Momentum μ", "0.9");
+  await expect(report).toContainText("after 40 steps");
+  await watch.expectClean();
+});
+
+test("20 fast ArrowUp presses move the start 20 steps; a click on the map puts it there", async ({page}) => {
+  const watch = await openPage(page, "/mechanics.html");
+  const map = page.locator(".landscape-map");
+  await map.focus();
+  for (let k = 0; k < 20; k++) await page.keyboard.press("ArrowUp");
+  await expect(metric(page, "landscape")).toContainText("Start (-4.00, 1.00)");
+  await expect(map).toBeFocused();
+  // A click in the middle of the plot area puts the start near (0, 0).
+  const frame = (await page.locator(".landscape-chart svg [aria-label='frame']").boundingBox())!;
+  await page.mouse.click(frame.x + frame.width / 2, frame.y + frame.height / 2);
+  await expect(metric(page, "landscape")).toContainText(/Start \((-?0\.\d\d), (-?0\.\d\d)\)/);
+  await watch.expectClean();
+});
+
+test("the wiggle has a valley: left of it the slope is negative, right of it positive", async ({page}) => {
+  const watch = await openPage(page, "/mechanics.html");
+  await setBox(page, "Weight h₁ → rain", "-8");
+  await expect.poll(async () => Number(await metric(page, "slope-backprop").textContent())).toBeLessThan(0);
+  await setBox(page, "Weight h₁ → rain", "8");
+  await expect.poll(async () => Number(await metric(page, "slope-backprop").textContent())).toBeGreaterThan(0);
+  await watch.expectClean();
+});
+
+test("the loop draws its arrows on the wires; Step keeps the keyboard focus; the context words are labelled", async ({page}) => {
+  const watch = await openPage(page, "/mechanics.html");
+  await expect(page.locator(".loop-figure path.move")).toHaveCount(3 * 4 + 4 * 5);
+  const step = page.getByRole("button", {name: "Step", exact: true});
+  await step.focus();
+  const before = Number(await metric(page, "target-probability").textContent());
+  for (let k = 0; k < 5; k++) await page.keyboard.press("Enter");
+  await expect(metric(page, "steps")).toHaveText("5");
+  await expect(step).toBeFocused();
+  expect(Number(await metric(page, "target-probability").textContent())).toBeGreaterThan(before);
+  for (const word of ["clouds", "gather", "overhead"]) await expect(page.locator("svg.network-diagram text", {hasText: word}).first()).toBeVisible();
+  // Wires that cannot be edited do not say they can.
+  const titles = await page.locator("svg.network-diagram line.wire title").allTextContents();
+  expect(titles.some((t) => /click/.test(t))).toBe(false);
+  await watch.expectClean();
+});

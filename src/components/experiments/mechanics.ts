@@ -46,13 +46,38 @@ export function lossWith(network: Network, changes: [WeightRef, number][], input
   return loss;
 }
 
-/** ∂L/∂w by backpropagation (Network.traceStep) and by the central difference (L(w + h) − L(w − h)) / 2h. */
-export function slopes(network: Network, ref: WeightRef, {h = 1e-5, input = INPUT as ArrayLike<number>, label = TARGET} = {}): {backprop: number; finiteDifference: number} {
+/**
+ * The weight-decay penalty of steps 3 and 5: λ = 0.1, added as ½λw² to the loss of the weights
+ * a figure moves. It gives the loss a bottom at a finite weight: |∂L/∂w| ≤ 1 for a weight into
+ * the softmax (it is (p − y)·a with a ∈ (0, 1)), while the penalty's slope λw passes 1 at |w| = 10,
+ * so the penalised loss along any such weight has its minimum within ±10, for every seed.
+ */
+export const DECAY = 0.1;
+
+/** Range the wiggle moves its weight over (see DECAY: the minimum always lies inside). */
+export const WIGGLE_RANGE = [-10, 10] as const;
+
+/** The penalised loss L + ½λw² along one weight set to w (the network is left unchanged). */
+export function wiggleLoss(network: Network, ref: WeightRef, w: number, decay = DECAY): number {
+  return lossWith(network, [[ref, w]]) + 0.5 * decay * w * w;
+}
+
+/**
+ * ∂/∂w of L + ½λw² (λ = decay, default 0: the bare loss) by backpropagation (Network.traceStep,
+ * plus λw) and by the central difference of the same penalised loss, (f(w + h) − f(w − h)) / 2h.
+ */
+export function slopes(network: Network, ref: WeightRef, {h = 1e-5, input = INPUT as ArrayLike<number>, label = TARGET, decay = 0} = {}): {backprop: number; finiteDifference: number} {
   const trace = network.traceStep(input, label);
-  const backprop = trace.gradients[ref.layer - 1].weights[index(network, ref)];
   const w = getWeight(network, ref);
-  const finiteDifference = (lossWith(network, [[ref, w + h]], input, label) - lossWith(network, [[ref, w - h]], input, label)) / (2 * h);
+  const backprop = trace.gradients[ref.layer - 1].weights[index(network, ref)] + decay * w;
+  const f = (x: number) => lossWith(network, [[ref, x]], input, label) + 0.5 * decay * x * x;
+  const finiteDifference = (f(w + h) - f(w - h)) / (2 * h);
   return {backprop, finiteDifference};
+}
+
+/** Where the path of `descend` first leaves the square [−bound, bound]², or −1 if it stays. */
+export function leavesMap(path: {x: number; y: number}[], bound = 6): number {
+  return path.findIndex((p) => Math.abs(p.x) > bound || Math.abs(p.y) > bound);
 }
 
 /**

@@ -79,7 +79,9 @@ export function networkDiagram({
   const columns = sizes.length;
   // Room on the right for the output labels ("ladders 0.12").
   const gridCell = inputGrid ? Math.min(24, (bottom - top) / inputGrid) : 0;
-  const left = inputGrid ? (gridCell * inputGrid) / 2 + 4 : 50;
+  // Room on the left for the input labels ("overhead"), about 6.5 px a character at 11 px.
+  const inputLabels = !inputGrid && labels[0] ? labels[0] : null;
+  const left = inputGrid ? (gridCell * inputGrid) / 2 + 4 : inputLabels ? Math.max(50, 24 + 6.5 * Math.max(...inputLabels.map((t) => t.length))) : 50;
   const xOf = (l: number) => left + ((width - 100 - left) * l) / (columns - 1);
   // Unit positions: a column, or a grid for the input.
   const pos = sizes.map((n, l) => {
@@ -118,7 +120,11 @@ export function networkDiagram({
           ? svg`<rect x=${x - r} y=${y - r} width=${2 * r} height=${2 * r} fill=${inColor(a)} stroke="var(--theme-foreground-faint)"/>`
           : svg`<circle cx=${x} cy=${y} r=${r} fill=${(l === 0 ? inColor : aColor)(a)} stroke=${hl ? p.weightPositive : "var(--theme-foreground-muted)"} stroke-width=${hl ? 2.5 : 1} />`;
       const label =
-        l === columns - 1 && labels[l] ? svg`<text x=${x + r + 5} y=${y} dy="0.32em" font-size="11" fill="currentColor">${labels[l][i]} ${Number.isFinite(a) ? a.toFixed(2) : ""}</text>` : null;
+        l === columns - 1 && labels[l]
+          ? svg`<text x=${x + r + 5} y=${y} dy="0.32em" font-size="11" fill="currentColor">${labels[l][i]} ${Number.isFinite(a) ? a.toFixed(2) : ""}</text>`
+          : l === 0 && inputLabels
+            ? svg`<text x=${x - r - 5} y=${y} dy="0.32em" text-anchor="end" font-size="11" fill="currentColor">${inputLabels[i]}</text>`
+            : null;
       return svg`<g class="unit" data-layer=${l} data-unit=${i}><title>${text}</title>${shape}${label}</g>`;
     }),
   );
@@ -200,7 +206,8 @@ export function networkDiagram({
         shape.setAttribute("stroke-width", hl ? "2.5" : "1");
       }
       const label = g.children[2];
-      if (label && labels[l]) label.textContent = `${labels[l][i]} ${Number.isFinite(a) ? a.toFixed(2) : ""}`;
+      // Output labels carry their activation; input labels are names only.
+      if (label && labels[l] && l === columns - 1) label.textContent = `${labels[l][i]} ${Number.isFinite(a) ? a.toFixed(2) : ""}`;
     }
   };
   root.addEventListener("click", (e) => pick(e.target));
