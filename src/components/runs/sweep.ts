@@ -41,7 +41,7 @@ export interface SweepGrid {
   pointsPerEpoch: number;
 }
 
-/** The default grid: the Compare page's defaults and the build-time report. */
+/** The default grid: what validateGrid fills a partial grid (page URL, CLI flags, grid file) in from. */
 export const DEFAULT_GRID: SweepGrid = {
   dataset: "mnist",
   train: 5000,
@@ -56,6 +56,26 @@ export const DEFAULT_GRID: SweepGrid = {
   optimizer: "sgd",
   momentum: 0,
   pointsPerEpoch: 10,
+};
+
+/**
+ * The build-time report's grid, which the Compare page opens with: 3 initialisations × 2
+ * activations × 5 learning rates × 3 seeds (90 runs), one epoch of all 30,000 training images of
+ * the page's subset with SGD + momentum 0.9, tested on all 1,000 test images. The best pairs pass
+ * 90 % test accuracy, the spread across seeds shows as a band, and the grid spans both sides of
+ * each activation's best η (ReLU's cliff at 0.3, sigmoid's slow start at 0.003). It takes about
+ * 13 s on two worker threads. DEFAULT_GRID stays what a partial grid is filled in from.
+ */
+export const REPORT_GRID: SweepGrid = {
+  ...DEFAULT_GRID,
+  train: 30_000,
+  test: 1000,
+  lrs: [0.003, 0.01, 0.03, 0.1, 0.3],
+  seeds: 3,
+  epochs: 1,
+  batch: 32,
+  optimizer: "momentum",
+  momentum: 0.9,
 };
 
 /** n values from lo to hi spaced evenly on a log scale, each rounded to 3 significant digits. */
