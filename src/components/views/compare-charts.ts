@@ -5,7 +5,38 @@
  */
 import * as Plot from "@observablehq/plot";
 import {deviation, group, max, mean, min} from "d3";
-import {emaSmooth, type SweepFile, type SweepResult} from "../runs/sweep.js";
+import {emaSmooth, type SweepFile, type SweepGrid, type SweepResult} from "../runs/sweep.js";
+import {DEFAULT_GRID} from "../runs/sweep.js";
+import {ACTIVATION_LABELS, INIT_LABELS} from "../experiments/explorer.js";
+import {writeCompareState, type CompareView} from "../experiments/compare-params.js";
+
+/** Short names for axes, legends and the table, where the long ones (INIT_LABELS) do not fit. */
+const INIT_SHORT: Record<string, string> = {
+  "he-normal": "He normal",
+  "he-uniform": "He uniform",
+  "xavier-normal": "Xavier normal",
+  "xavier-uniform": "Xavier uniform",
+  "lecun-normal": "LeCun normal",
+  uniform: "U(±0.5)",
+  zeros: "zeros",
+};
+const ACTIVATION_SHORT: Record<string, string> = {relu: "ReLU", "leaky-relu": "leaky ReLU", sigmoid: "sigmoid", tanh: "tanh", identity: "identity"};
+
+/** "he-normal" → "He normal" (axes, legends, table). */
+export const initShort = (name: string) => INIT_SHORT[name] ?? name;
+/** "relu" → "ReLU". */
+export const activationShort = (name: string) => ACTIVATION_SHORT[name] ?? name;
+
+/**
+ * A configuration in words: "he-normal|relu|0.0631" → "He (Kaiming) normal, ReLU, η = 0.0631".
+ * Returns "" for "" and the key itself when it is not init|activation|η.
+ */
+export function configLabel(key: string): string {
+  if (!key) return "";
+  const [init, activation, lr] = key.split("|");
+  if (lr === undefined || !Number.isFinite(Number(lr))) return key;
+  return `${INIT_LABELS[init] ?? init}, ${ACTIVATION_LABELS[activation] ?? activationShort(activation)}, η = ${Number(lr)}`;
+}
 
 /** Mean, spread and count of one configuration's seeds. */
 export interface ConfigSummary {
@@ -43,16 +74,45 @@ export function summarise(file: SweepFile): ConfigSummary[] {
   });
 }
 
+/** One init × activation pair's usable range of η and where its best η lies in the grid. */
+export interface UsableRange {
+  init: string;
+  activation: string;
+  /** Smallest and largest usable η; NaN when none is usable. */
+  lo: number;
+  hi: number;
+  /** Best mean accuracy (0–1) of the pair, 0 when every η diverged. */
+  best: number;
+  /** The η with the best mean accuracy; NaN when every η diverged. */
+  bestLr: number;
+  /** "largest" / "smallest" when the best η is at that end of the η tried (and more than one was tried), else null. */
+  edge: "largest" | "smallest" | null;
+}
+
 /**
  * Each pair's usable range of η: the learning rates whose mean accuracy is at least `share` of
- * the pair's best (default 90 %). Returns one entry per init × activation.
+ * the pair's best (default 90 %), and whether the best η is at an edge of the grid (then the
+ * optimum may lie outside it). Returns one entry per init × activation.
  */
-export function usableRanges(summaries: ConfigSummary[], share = 0.9): {init: string; activation: string; lo: number; hi: number; best: number}[] {
+export function usableRanges(summaries: ConfigSummary[], share = 0.9): UsableRange[] {
   return [...group(summaries, (s) => `${s.init}|${s.activation}`).values()].map((pair) => {
-    const best = max(pair, (s) => (Number.isFinite(s.accuracy) ? s.accuracy : 0)) ?? 0;
-    const usable = pair.filter((s) => Number.isFinite(s.accuracy) && s.accuracy >= share * best && best > 0.2);
-    return {init: pair[0].init, activation: pair[0].activation, lo: min(usable, (s) => s.lr) ?? NaN, hi: max(usable, (s) => s.lr) ?? NaN, best};
+    const finite = pair.filter((s) => Number.isFinite(s.accuracy));
+    const best = max(finite, (s) => s.accuracy) ?? 0;
+    const usable = finite.filter((s) => s.accuracy >= share * best && best > 0.2);
+    const lrs = pair.map((s) => s.lr);
+    const top = finite.find((s) => s.accuracy === best);
+    const bestLr = top ? top.lr : NaN;
+    const edge = top && new Set(lrs).size > 1 && best > 0.2 ? (bestLr === max(lrs) ? "largest" : bestLr === min(lrs) ? "smallest" : null) : null;
+    return {init: pair[0].init, activation: pair[0].activation, lo: min(usable, (s) => s.lr) ?? NaN, hi: max(usable, (s) => s.lr) ?? NaN, best, bestLr, edge};
   });
+}
+
+/** A usable range in words, flagging an optimum at the edge of the grid. */
+export function rangeText(r: UsableRange): string {
+  const range = !Number.isFinite(r.lo) ? "no usable η in this grid" : r.lo === r.hi ? `only η = ${r.lo}` : `η from ${r.lo} to ${r.hi}`;
+  const best = r.best > 0 ? ` (best ${(100 * r.best).toFixed(1)} % at η = ${r.bestLr})` : "";
+  const edge = r.edge === "largest" ? "; best η is the largest tried; try larger" : r.edge === "smallest" ? "; best η is the smallest tried; try smaller" : "";
+  return `${range}${best}${edge}`;
 }
 
 export type CurveMetric = "testAccuracy" | "trainLoss";
@@ -82,6 +142,9 @@ export function curveRows(file: SweepFile, metric: CurveMetric, smoothing: numbe
 
 const lrFormat = (x: number) => `η ${x}`;
 
+/** A colour ramp legend's layout (Plot passes a scale's extra options to its legend): room for the first tick label. */
+const RAMP = {marginLeft: 12, width: 252} as object;
+
 /** Learning curves: facets init (columns) × activation (rows), one line per η (log colour), band = mean ± 1 sd across seeds. */
 export function curvesChart(
   file: SweepFile,
@@ -95,9 +158,9 @@ export function curvesChart(
     marginRight: 80,
     x: {label: "epochs →"},
     y: {label: metric === "testAccuracy" ? "↑ test accuracy (%, smoothed)" : "↓ training loss (cross-entropy, nats, smoothed)", grid: true, ...(metric === "testAccuracy" ? {domain: [0, 100]} : {})},
-    color: {type: "log", scheme: "viridis", legend: true, label: "learning rate η", tickFormat: "~g"},
-    fx: {label: null},
-    fy: {label: null},
+    color: {type: "log", scheme: "viridis", legend: true, label: "learning rate η", tickFormat: "~g", ...RAMP},
+    fx: {label: null, tickFormat: initShort, domain: file.grid.inits},
+    fy: {label: null, tickFormat: activationShort, domain: file.grid.activations},
     marks: [
       Plot.areaY(rows, {x: "epoch", y1: "lo", y2: "hi", fx: "init", fy: "activation", z: "key", fill: "lr", fillOpacity: (d) => 0.15 * dim(d)}),
       Plot.line(rows, {x: "epoch", y: "mean", fx: "init", fy: "activation", z: "key", stroke: "lr", strokeOpacity: dim, strokeWidth: (d) => (selected && d.key === selected ? 3 : 1.5)}),
@@ -106,37 +169,72 @@ export function curvesChart(
   });
 }
 
-/** Final accuracy heatmap: init × η, faceted by activation; the text is the mean accuracy (%), "div" when every seed diverged. */
-export function heatmapChart(summaries: ConfigSummary[], {selected = null, width = 800}: {selected?: string | null; width?: number}) {
+/**
+ * A Plot render transform that writes each element's configuration key into data-key, so a click
+ * on a cell or its label names the configuration without depending on the pointer's last hover.
+ */
+const tagKeys =
+  (data: ConfigSummary[]): Plot.RenderFunction =>
+  (index, scales, values, dimensions, context, next) => {
+    const g = next!(index, scales, values, dimensions, context)!;
+    const nodes = g.querySelectorAll(":scope > rect, :scope > text");
+    (index as number[]).forEach((i, k) => nodes[k]?.setAttribute("data-key", data[i].key));
+    return g;
+  };
+
+/** The configuration key of the heatmap cell (or label) a click landed on, or null. */
+export function keyAt(event: Event): string | null {
+  const target = event.target as Element | null;
+  const hit = target?.closest?.("[data-key]");
+  if (hit) return hit.getAttribute("data-key");
+  const {clientX, clientY} = event as MouseEvent;
+  if (typeof document.elementsFromPoint !== "function" || !(clientX || clientY)) return null;
+  return (
+    document
+      .elementsFromPoint(clientX, clientY)
+      .find((el) => el.hasAttribute("data-key"))
+      ?.getAttribute("data-key") ?? null
+  );
+}
+
+/**
+ * Final accuracy heatmap: init × η, faceted by activation; the text is the mean accuracy (%), "div"
+ * (on grey) when every seed diverged. A click on a cell calls onSelect with its key at once (no
+ * hover needed first).
+ */
+export function heatmapChart(summaries: ConfigSummary[], {selected = null, width = 800, onSelect}: {selected?: string | null; width?: number; onSelect?: (key: string) => void}) {
   const lrs = [...new Set(summaries.map((s) => s.lr))].sort((a, b) => a - b);
-  return Plot.plot({
+  // Initialisations and activations in the grid's order (summaries keep it), not alphabetically.
+  const inits = [...new Set(summaries.map((s) => s.init))];
+  const activations = [...new Set(summaries.map((s) => s.activation))];
+  const ok = summaries.filter((d) => Number.isFinite(d.accuracy));
+  const diverged = summaries.filter((d) => !Number.isFinite(d.accuracy));
+  const chart = Plot.plot({
     width,
-    height: 90 + 36 * new Set(summaries.map((s) => s.init)).size * 1,
-    marginLeft: 100,
+    height: 90 + 36 * inits.length,
+    marginLeft: 90,
     marginBottom: 40,
     x: {type: "band", domain: lrs, label: "learning rate η →", tickFormat: (x: number) => String(x)},
-    y: {label: null},
-    fx: {label: null},
-    color: {type: "linear", domain: [0, 100], scheme: "viridis", legend: true, label: "final test accuracy (%)"},
+    y: {label: null, tickFormat: initShort, domain: inits},
+    fx: {label: null, tickFormat: activationShort, domain: activations},
+    color: {type: "linear", domain: [0, 100], scheme: "viridis", legend: true, label: "final test accuracy (%)", ...RAMP},
     marks: [
-      Plot.cell(summaries, {
-        x: "lr",
-        y: "init",
-        fx: "activation",
-        fill: (d) => (Number.isFinite(d.accuracy) ? 100 * d.accuracy : null),
-        inset: 0.5,
-        stroke: (d) => (d.key === selected ? "currentColor" : "none"),
-        strokeWidth: 2.5,
-      }),
+      Plot.cell(ok, {x: "lr", y: "init", fx: "activation", fill: (d) => 100 * d.accuracy, inset: 0.5, render: tagKeys(ok)}),
+      Plot.cell(diverged, {x: "lr", y: "init", fx: "activation", fill: "currentColor", fillOpacity: 0.12, inset: 0.5, render: tagKeys(diverged)}),
+      Plot.cell(
+        summaries.filter((d) => d.key === selected),
+        {x: "lr", y: "init", fx: "activation", fill: "none", stroke: "currentColor", strokeWidth: 2.5, inset: 1.5, pointerEvents: "none"},
+      ),
       Plot.text(summaries, {
         x: "lr",
         y: "init",
         fx: "activation",
         text: (d) => (Number.isFinite(d.accuracy) ? (100 * d.accuracy).toFixed(0) : "div"),
-        fill: (d) => (d.accuracy > 0.6 ? "black" : "white"),
-        stroke: (d) => (d.accuracy > 0.6 ? "none" : "black"),
+        fill: (d) => (!Number.isFinite(d.accuracy) ? "currentColor" : d.accuracy > 0.6 ? "black" : "white"),
+        stroke: (d) => (Number.isFinite(d.accuracy) && d.accuracy <= 0.6 ? "black" : "none"),
         strokeWidth: 0.3,
         fontSize: 11,
+        render: tagKeys(summaries),
       }),
       Plot.tip(
         summaries,
@@ -144,43 +242,119 @@ export function heatmapChart(summaries: ConfigSummary[], {selected = null, width
           x: "lr",
           y: "init",
           fx: "activation",
-          channels: {accuracy: (d) => (100 * d.accuracy).toFixed(1) + " %", seeds: "seeds", diverged: "diverged", "dead units": (d) => d.deadUnits.toFixed(1)},
+          channels: {
+            accuracy: (d) => (Number.isFinite(d.accuracy) ? (100 * d.accuracy).toFixed(1) + " %" : "diverged"),
+            seeds: "seeds",
+            diverged: "diverged",
+            "dead units": (d) => d.deadUnits.toFixed(1),
+          },
           format: {fx: false, x: false, y: false, fill: false},
-          title: (d) => `${d.init} · ${d.activation} · ${lrFormat(d.lr)}`,
+          title: (d) => `${initShort(d.init)} · ${activationShort(d.activation)} · ${lrFormat(d.lr)}`,
         }),
       ),
     ],
   });
+  chart.querySelectorAll("[data-key]").forEach((node) => ((node as SVGElement).style.cursor = "pointer"));
+  if (onSelect)
+    chart.addEventListener("click", (event) => {
+      const key = keyAt(event);
+      if (key) onSelect(key);
+    });
+  return chart;
 }
 
-/** Mean accuracy against η (log x), one line per initialisation, faceted by activation; usable range drawn as a band. */
+/**
+ * Mean accuracy against η (log x), one line per initialisation, faceted by activation, with the
+ * seeds' min–max as whiskers. Each pair's usable range is a thick bar near the axis with a dot at
+ * both ends, so a range of one η (lo = hi) shows as a dot; an optimum at the edge of the grid gets
+ * an arrow pointing the way to try ("→ try larger").
+ */
 export function lrChart(summaries: ConfigSummary[], {width = 800}: {width?: number}) {
-  const ranges = usableRanges(summaries).filter((r) => Number.isFinite(r.lo));
+  const inits = [...new Set(summaries.map((s) => s.init))];
+  const activations = [...new Set(summaries.map((s) => s.activation))];
+  const ranges = usableRanges(summaries)
+    .filter((r) => Number.isFinite(r.lo))
+    .map((r) => ({...r, y: 4 + 4 * (inits.indexOf(r.init) % 4)}));
+  const ends = ranges.flatMap((r) =>
+    r.lo === r.hi
+      ? [{...r, x: r.lo}]
+      : [
+          {...r, x: r.lo},
+          {...r, x: r.hi},
+        ],
+  );
+  const edges = usableRanges(summaries)
+    .filter((r) => r.edge)
+    .map((r) => ({...r, percent: 100 * r.best}));
   const rows = summaries.map((s) => ({...s, percent: 100 * s.accuracy, lo: 100 * s.accuracyMin, hi: 100 * s.accuracyMax}));
+  const describe = (d: UsableRange) => `usable η for ${initShort(d.init)} · ${activationShort(d.activation)}: ${d.lo === d.hi ? d.lo : `${d.lo} – ${d.hi}`}`;
   return Plot.plot({
     width,
     height: 300,
     marginRight: 20,
     x: {type: "log", label: "learning rate η (log scale) →", tickFormat: "~g"},
     y: {label: "↑ final test accuracy (%)", domain: [0, 100], grid: true},
-    color: {legend: true, label: "initialisation"},
-    fx: {label: null},
+    color: {legend: true, label: "initialisation", tickFormat: initShort, domain: inits},
+    fx: {label: null, tickFormat: activationShort, domain: activations},
     marks: [
-      Plot.link(ranges, {
-        x1: "lo",
-        x2: "hi",
-        y1: (d, i) => 4 + 4 * (i % 3),
-        y2: (d, i) => 4 + 4 * (i % 3),
-        fx: "activation",
-        stroke: "init",
-        strokeWidth: 4,
-        strokeOpacity: 0.6,
-        title: (d) => `usable η for ${d.init} · ${d.activation}: ${d.lo} – ${d.hi}`,
-      }),
+      Plot.link(ranges, {x1: "lo", x2: "hi", y1: "y", y2: "y", fx: "activation", stroke: "init", strokeWidth: 4, strokeOpacity: 0.6, title: describe}),
+      Plot.dot(ends, {x: "x", y: "y", fx: "activation", fill: "init", r: 3.5, title: describe}),
       Plot.ruleY([0]),
       Plot.link(rows, {x1: "lr", x2: "lr", y1: "lo", y2: "hi", fx: "activation", stroke: "init", strokeOpacity: 0.5}),
       Plot.line(rows, {x: "lr", y: "percent", fx: "activation", stroke: "init", marker: "circle"}),
+      ...(["largest", "smallest"] as const).map((edge) =>
+        Plot.text(
+          edges.filter((d) => d.edge === edge),
+          {
+            x: "bestLr",
+            y: "percent",
+            fx: "activation",
+            fill: "init",
+            text: () => (edge === "largest" ? "try larger →" : "← try smaller"),
+            textAnchor: edge === "largest" ? "end" : "start",
+            dy: -12,
+            fontSize: 11,
+          },
+        ),
+      ),
       Plot.tip(rows, Plot.pointer({x: "lr", y: "percent", fx: "activation", stroke: "init", format: {percent: ".1f", fx: false}})),
     ],
   });
+}
+
+/** URL keys that describe the grid (those of compare-params.ts); the others describe the view. */
+const GRID_URL_KEYS = ["init", "act", "lr", "seeds", "train", "test", "hidden", "epochs", "batch", "opt", "mu"];
+
+/**
+ * The grid a Compare link opens with. A link that sets no grid parameter (or only ones that were
+ * refused, listed in `problems`) opens the build-time report's grid; otherwise the link's grid
+ * (`linked`, read by readCompareState over DEFAULT_GRID, so links keep their meaning).
+ */
+export function startGrid(search: string, linked: SweepGrid, report: SweepGrid, problems: string[]): SweepGrid {
+  const params = new URLSearchParams(search);
+  const applied = GRID_URL_KEYS.filter((key) => params.has(key) && !problems.some((p) => p.startsWith(`URL parameter ${key}=`)));
+  return applied.length ? linked : report;
+}
+
+/**
+ * The page's query string for `grid` and `view` (startGrid's inverse): no grid parameters for the
+ * report's grid; for any other grid, its differences from DEFAULT_GRID (writeCompareState), and at
+ * least one grid parameter, so that a grid equal to DEFAULT_GRID is not read back as the report's.
+ */
+export function compareSearch(grid: SweepGrid, view: CompareView, report: SweepGrid): string {
+  if (JSON.stringify(grid) === JSON.stringify(report)) return writeCompareState(DEFAULT_GRID, view);
+  const text = writeCompareState(grid, view);
+  const params = new URLSearchParams(text);
+  if (!GRID_URL_KEYS.some((key) => params.has(key))) params.set("seeds", String(grid.seeds));
+  return `?${params}`;
+}
+
+/** The `npm run sweep` command that runs `grid` (every flag written out). */
+export function sweepCommand(grid: SweepGrid, out = "results.json"): string {
+  return [
+    `npm run -s sweep -- --init ${grid.inits.join(",")} \\`,
+    `  --activation ${grid.activations.join(",")} --lr ${grid.lrs.join(",")} \\`,
+    `  --seeds ${grid.seeds} --train ${grid.train} --test ${grid.test} --hidden ${grid.hidden.join(",")} \\`,
+    `  --epochs ${grid.epochs} --batch ${grid.batch} --optimizer ${grid.optimizer}${grid.optimizer === "momentum" ? ` --momentum ${grid.momentum}` : ""} --out ${out}`,
+  ].join("\n");
 }

@@ -1,0 +1,148 @@
+// @vitest-environment jsdom
+// The Compare page's figures and words (views/compare-charts.ts) in a DOM: usable ranges that are
+// one η wide still show, an optimum at the edge of the grid is said in words, a selection reads as
+// words, a heatmap click selects without a hover first, and the page's URL round-trips (the
+// command it prints is tested in compare-report.test.ts, in Node).
+import {describe, expect, it, vi} from "vitest";
+import {activationShort, compareSearch, configLabel, heatmapChart, initShort, lrChart, rangeText, startGrid, usableRanges, type ConfigSummary} from "../../src/components/views/compare-charts.js";
+import {DEFAULT_VIEW, readCompareState} from "../../src/components/experiments/compare-params.js";
+import {DEFAULT_GRID, REPORT_GRID, validateGrid} from "../../src/components/runs/sweep.js";
+
+// jsdom has no canvas; Plot draws a colour ramp legend on one. A stub that draws nothing will do.
+HTMLCanvasElement.prototype.getContext = (() => ({fillRect() {}})) as unknown as typeof HTMLCanvasElement.prototype.getContext;
+HTMLCanvasElement.prototype.toDataURL = () => "data:,";
+
+/** A configuration's summary with the given mean accuracy (NaN: every seed diverged). */
+const summary = (init: string, activation: string, lr: number, accuracy: number): ConfigSummary => ({
+  key: `${init}|${activation}|${lr}`,
+  init,
+  activation,
+  lr,
+  accuracy,
+  accuracyMin: accuracy - 0.01,
+  accuracyMax: accuracy + 0.01,
+  seeds: 3,
+  diverged: Number.isFinite(accuracy) ? 0 : 3,
+  deadUnits: 0,
+});
+
+// he-normal · relu: best at the largest η; he-normal · sigmoid: best at the smallest, and only
+// that one η is usable; uniform · relu: best in the middle.
+const summaries = [
+  summary("he-normal", "relu", 0.01, 0.82),
+  summary("he-normal", "relu", 0.1, 0.85),
+  summary("he-normal", "relu", 1, 0.9),
+  summary("he-normal", "sigmoid", 0.01, 0.9),
+  summary("he-normal", "sigmoid", 0.1, 0.5),
+  summary("he-normal", "sigmoid", 1, NaN),
+  summary("uniform", "relu", 0.01, 0.6),
+  summary("uniform", "relu", 0.1, 0.9),
+  summary("uniform", "relu", 1, 0.3),
+  summary("uniform", "sigmoid", 0.01, 0.1),
+  summary("uniform", "sigmoid", 0.1, 0.1),
+  summary("uniform", "sigmoid", 1, 0.1),
+];
+const range = (init: string, activation: string) => usableRanges(summaries).find((r) => r.init === init && r.activation === activation)!;
+
+describe("usable ranges and the edge of the grid", () => {
+  it("flags a best η at either end of the grid, in words", () => {
+    expect(range("he-normal", "relu")).toMatchObject({lo: 0.01, hi: 1, bestLr: 1, edge: "largest"});
+    expect(rangeText(range("he-normal", "relu"))).toContain("best η is the largest tried; try larger");
+    expect(range("he-normal", "sigmoid")).toMatchObject({lo: 0.01, hi: 0.01, bestLr: 0.01, edge: "smallest"});
+    expect(rangeText(range("he-normal", "sigmoid"))).toBe("only η = 0.01 (best 90.0 % at η = 0.01); best η is the smallest tried; try smaller");
+    expect(range("uniform", "relu").edge).toBeNull();
+    expect(rangeText(range("uniform", "relu"))).not.toContain("try");
+  });
+
+  it("does not flag a pair that learnt nothing, or a grid of one η", () => {
+    expect(range("uniform", "sigmoid")).toMatchObject({edge: null});
+    expect(rangeText(range("uniform", "sigmoid"))).toBe("no usable η in this grid (best 10.0 % at η = 0.01)");
+    expect(usableRanges([summary("he-normal", "relu", 0.1, 0.9)])[0].edge).toBeNull();
+  });
+
+  it("draws a one-η usable range as a visible dot, and points the way at an edge", () => {
+    const chart = lrChart(summaries, {width: 800});
+    // The range marks: a link per pair and a dot at both ends (one dot when lo = hi).
+    const dots = [...chart.querySelectorAll("g[aria-label='dot'] circle")];
+    expect(dots.length).toBe(2 + 1 + 1); // he-normal·relu (0.01 to 1), he-normal·sigmoid (only 0.01), uniform·relu (only 0.1)
+    for (const dot of dots) expect(Number(dot.getAttribute("r"))).toBeGreaterThan(2);
+    const titles = dots.map((d) => d.querySelector("title")?.textContent);
+    expect(titles).toContain("usable η for U(±0.5) · ReLU: 0.1");
+    expect(titles).toContain("usable η for He normal · sigmoid: 0.01");
+    const texts = [...chart.querySelectorAll("g[aria-label='text'] text")].map((t) => t.textContent);
+    expect(texts.sort()).toEqual(["try larger →", "← try smaller"].sort());
+  });
+});
+
+describe("words for configurations", () => {
+  it("reads a key as words", () => {
+    expect(configLabel("he-normal|relu|0.0631")).toBe("He (Kaiming) normal, ReLU, η = 0.0631");
+    expect(configLabel("xavier-normal|sigmoid|0.1")).toBe("Xavier (Glorot) normal, Sigmoid (logistic), η = 0.1");
+    expect(configLabel("uniform|identity|1")).toBe("Naive uniform U(−0.5, 0.5), identity, η = 1");
+    expect(configLabel("")).toBe("");
+    expect(configLabel("not a key")).toBe("not a key");
+    expect([initShort("xavier-normal"), activationShort("leaky-relu"), initShort("mystery")]).toEqual(["Xavier normal", "leaky ReLU", "mystery"]);
+  });
+
+  it("labels the heatmap's axes in words, not names", () => {
+    const chart = heatmapChart(summaries, {width: 800});
+    const ticks = [...chart.querySelectorAll("g[aria-label='y-axis tick label'] text")].map((t) => t.textContent);
+    expect(ticks).toEqual(["He normal", "U(±0.5)"]);
+    const facets = [...chart.querySelectorAll("g[aria-label='fx-axis tick label'] text")].map((t) => t.textContent);
+    expect(facets).toEqual(["ReLU", "sigmoid"]);
+  });
+});
+
+describe("heatmap clicks", () => {
+  it("a click on a cell selects its configuration at once, with no pointer move before it", () => {
+    const onSelect = vi.fn();
+    const chart = heatmapChart(summaries, {width: 800, onSelect});
+    const cells = [...chart.querySelectorAll("rect[data-key]")];
+    // Every configuration has a cell, the all-diverged one too (grey, marked "div").
+    expect(new Set(cells.map((c) => c.getAttribute("data-key")))).toEqual(new Set(summaries.map((s) => s.key)));
+    const cell = cells.find((c) => c.getAttribute("data-key") === "uniform|relu|0.1")!;
+    cell.dispatchEvent(new MouseEvent("click", {bubbles: true}));
+    expect(onSelect).toHaveBeenCalledWith("uniform|relu|0.1");
+    // The label on a cell selects too; so does the "div" label of a diverged cell.
+    const div = [...chart.querySelectorAll("text[data-key]")].find((t) => t.textContent === "div")!;
+    div.dispatchEvent(new MouseEvent("click", {bubbles: true}));
+    expect(onSelect).toHaveBeenLastCalledWith("he-normal|sigmoid|1");
+    // A click outside any cell selects nothing.
+    chart.dispatchEvent(new MouseEvent("click", {bubbles: true}));
+    expect(onSelect).toHaveBeenCalledTimes(2);
+  });
+});
+
+describe("the page's URL and command", () => {
+  const report = validateGrid(REPORT_GRID);
+  const view = {...DEFAULT_VIEW, sel: "he-normal|relu|0.01"};
+  const roundTrip = (grid: typeof report) => {
+    const search = compareSearch(grid, view, report);
+    const read = readCompareState(search);
+    return {search, grid: startGrid(search, read.grid, report, read.problems), view: read.view};
+  };
+
+  it("opens the report's grid from a link without grid parameters, and writes none for it", () => {
+    expect(roundTrip(report)).toEqual({search: "?sel=he-normal%7Crelu%7C0.01", grid: report, view});
+    const none = readCompareState("");
+    expect(startGrid("", none.grid, report, none.problems)).toEqual(report);
+  });
+
+  it("keeps every other grid, DEFAULT_GRID included, and the meaning of older links", () => {
+    for (const grid of [DEFAULT_GRID, validateGrid({...report, seeds: 2}), validateGrid({inits: ["zeros"], activations: ["tanh"], lrs: [0.5], train: 500})]) {
+      expect(roundTrip(grid).grid).toEqual(grid);
+    }
+    const old = "?init=he-normal,uniform&act=relu&lr=0.01,0.1,0.5&train=500&test=200";
+    const read = readCompareState(old);
+    expect(startGrid(old, read.grid, report, read.problems)).toEqual(
+      validateGrid({...DEFAULT_GRID, inits: ["he-normal", "uniform"], activations: ["relu"], lrs: [0.01, 0.1, 0.5], train: 500, test: 200}),
+    );
+  });
+
+  it("falls back to the report's grid when every grid parameter of a link was refused", () => {
+    const search = "?init=magic&seeds=99";
+    const read = readCompareState(search);
+    expect(read.problems).toHaveLength(2);
+    expect(startGrid(search, read.grid, report, read.problems)).toEqual(report);
+  });
+});
