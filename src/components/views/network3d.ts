@@ -72,11 +72,15 @@ export interface NetworkView extends HTMLElement {
   readonly pixelRatio: {current: number; full: number; lastFrame: number; canvasWidth: number; cssWidth: number};
   /** Frames drawn in the last whole second (WebGL only; NaN otherwise). */
   readonly fps: number;
+  /** Frames drawn since the view was made (WebGL; 0 for SVG). */
+  readonly framesDrawn: number;
   /**
    * Draw every animation frame (true) or only when something changed (false, the default: the
    * picture costs nothing while nobody moves it). The bench sets it to measure the frame rate.
    */
   continuous: boolean;
+  /** Adapt the pixel ratio while animating (true, the default); false keeps full resolution (the bench compares both). */
+  adaptive: boolean;
   /** Stops the render loop and frees GPU memory. */
   dispose(): void;
 }
@@ -164,7 +168,7 @@ export function network3d(sizes: number[], {width, height}: {width: number; heig
   // Full resolution: the screen's pixel ratio (at most 2). While the scene animates the ratio
   // adapts to hold the frame rate (see `adapt`); at rest the picture is drawn at full resolution.
   const fullRatio = Math.min(2, window.devicePixelRatio || 1);
-  const minRatio = Math.min(fullRatio, 0.4);
+  const minRatio = Math.min(fullRatio, 0.35);
   let ratio = fullRatio,
     lastFrameRatio = fullRatio;
   const renderer = new THREE.WebGLRenderer({antialias: false, alpha: true, powerPreference: "high-performance"});
@@ -283,6 +287,7 @@ export function network3d(sizes: number[], {width, height}: {width: number; heig
   let pending: {seconds: number; state: ViewState} | null = null;
   const pulses = {started: 0, completed: 0, deferred: 0, dropped: 0};
   let frames = 0,
+    framesDrawn = 0,
     fps = NaN,
     fpsClock = performance.now();
   const tmp = new THREE.Matrix4(),
@@ -369,6 +374,7 @@ export function network3d(sizes: number[], {width, height}: {width: number; heig
   let running = true,
     dirty = true,
     continuous = false,
+    adaptive = true,
     moving = false;
   controls.addEventListener("change", () => {
     dirty = true;
@@ -377,8 +383,11 @@ export function network3d(sizes: number[], {width, height}: {width: number; heig
 
   // Adaptive resolution: frame intervals of consecutive animated frames; every 8 of them the
   // pixel ratio moves toward what holds about 30 fps (drawing cost grows with the ratio squared).
+  // At rest the picture is drawn once at full resolution; the next animation (the next pulse,
+  // the next drag) starts again at the ratio the last one settled on.
   const TARGET_FPS = 30;
   let intervals: number[] = [];
+  let animRatio = fullRatio;
   let lastRender = -Infinity,
     lastAnimated = -Infinity,
     previousAnimated = false;
@@ -391,6 +400,7 @@ export function network3d(sizes: number[], {width, height}: {width: number; heig
     intervals = [];
   }
   function adapt(now: number) {
+    if (!adaptive) return setRatio(fullRatio);
     if (previousAnimated) intervals.push(now - lastRender);
     if (intervals.length < 8) return;
     const mean = intervals.reduce((s, v) => s + v, 0) / intervals.length;
@@ -428,11 +438,13 @@ export function network3d(sizes: number[], {width, height}: {width: number; heig
     if (!animating && !dirty) {
       // At rest: once nothing has moved for a moment, one frame at full resolution.
       if (ratio !== fullRatio && now - lastAnimated > 250) {
+        animRatio = ratio;
         setRatio(fullRatio);
         dirty = true;
       } else return;
     }
     if (animating) {
+      if (!previousAnimated && adaptive && now - lastAnimated > 250) setRatio(animRatio);
       adapt(now);
       lastAnimated = now;
     }
@@ -442,6 +454,7 @@ export function network3d(sizes: number[], {width, height}: {width: number; heig
     renderer.render(scene, camera);
     lastFrameRatio = ratio;
     frames++;
+    framesDrawn++;
     if (now - fpsClock >= 1000) {
       fps = (frames * 1000) / (now - fpsClock);
       frames = 0;
@@ -547,7 +560,9 @@ export function network3d(sizes: number[], {width, height}: {width: number; heig
   });
   Object.defineProperty(root, "renderer", {value: "webgl"});
   Object.defineProperty(root, "fps", {get: () => fps});
+  Object.defineProperty(root, "framesDrawn", {get: () => framesDrawn});
   Object.defineProperty(root, "continuous", {get: () => continuous, set: (v: boolean) => (continuous = v)});
+  Object.defineProperty(root, "adaptive", {get: () => adaptive, set: (v: boolean) => (adaptive = v)});
   Object.defineProperty(root, "pixelRatio", {get: () => ({current: ratio, full: fullRatio, lastFrame: lastFrameRatio, canvasWidth: canvas.width, cssWidth: width})});
   Object.defineProperty(root, "pulse", {get: () => ({...pulses, playing: !!pulse, progress: pulse ? Math.min(1, progress()) : null, waiting: !!pending})});
   Object.defineProperty(root, "outputLabels", {
@@ -678,7 +693,9 @@ export function network2d(sizes: number[], {width, height}: {width: number; heig
   });
   Object.defineProperty(root, "renderer", {value: "svg"});
   Object.defineProperty(root, "fps", {get: () => NaN});
+  Object.defineProperty(root, "framesDrawn", {get: () => 0});
   Object.defineProperty(root, "continuous", {value: false, writable: true});
+  Object.defineProperty(root, "adaptive", {value: false, writable: true});
   root.update = (next) => {
     state = next;
     const pal = currentPalette();
