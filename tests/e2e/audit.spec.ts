@@ -84,7 +84,9 @@ function findProblems(allowed: string[]): string[] {
   const allowedRe = allowed.map((s) => new RegExp(s));
   const strip = (text: string) => allowedRe.reduce((t, re) => t.replace(re, ""), text);
   // 1. Words that betray a bug, in visible text, titles and labels.
-  const text = strip((main as HTMLElement).innerText);
+  // Source code shown on the page (```js echo blocks) may name these words; it is not output.
+  let text = strip((main as HTMLElement).innerText);
+  for (const pre of main.querySelectorAll("pre")) text = text.replace((pre as HTMLElement).innerText, "");
   const hit = bad.exec(text);
   if (hit) problems.push(`visible text contains "${hit[0]}": …${text.slice(Math.max(0, hit.index - 60), hit.index + 40).replace(/\s+/g, " ")}…`);
   for (const el of main.querySelectorAll("[title], [aria-label], title")) {
@@ -118,8 +120,10 @@ function findProblems(allowed: string[]): string[] {
     }
     for (const t of svg.querySelectorAll("text")) if ((t.textContent ?? "").includes("⚠")) problems.push("Plot's ⚠ warning glyph is drawn on a chart");
     // Text drawn past the chart's own edges is cut off by (or spills out of) the SVG viewport.
+    // (Only where the SVG clips: legends draw their end ticks over their edge on purpose.)
     const frame = svg.getBoundingClientRect();
-    for (const t of svg.querySelectorAll("text")) {
+    const clipsText = getComputedStyle(svg).overflow !== "visible";
+    for (const t of clipsText ? svg.querySelectorAll("text") : []) {
       const r = t.getBoundingClientRect();
       if (r.width === 0) continue;
       if (r.left < frame.left - 1 || r.right > frame.right + 1)
@@ -184,6 +188,21 @@ async function exercise(page: Page, problems: string[]) {
     if ((await command.count()) && (await command.first().isVisible())) {
       const text = (await command.first().textContent()) ?? "";
       if (!text.includes(` ${next} `) && !text.endsWith(` ${next}`)) problems.push(`typed ${key} = ${next}: the printed command does not show it`);
+    }
+  }
+  // Every run-defining choice, each of its options in turn (a chart that breaks for one option,
+  // such as zero initial weights, shows here): each choice is shown by the URL.
+  const selects = page.locator("#observablehq-main [data-setting] select");
+  for (let k = 0; k < (await selects.count()); k++) {
+    const select = selects.nth(k);
+    const key = await select.evaluate((el) => el.closest("[data-setting]")!.getAttribute("data-setting")!);
+    const options = await select.locator("option").count();
+    const start = await select.evaluate((el: HTMLSelectElement) => el.selectedIndex);
+    for (let j = 1; j <= options; j++) {
+      const before = page.url();
+      await select.selectOption({index: (start + j) % options});
+      await page.waitForTimeout(300);
+      if (j < options && page.url() === before) problems.push(`chose another ${key}: the URL does not change`);
     }
   }
   // Step by keyboard: focus, Enter, twice; focus must stay on a control.

@@ -81,6 +81,7 @@ test("Save then Load gives back the same network: same fingerprint and updates, 
   for (let k = 0; k < 4; k++) await button(page, "Step").click();
   await expect(metric(page, "steps")).toHaveText("4");
   const saved = (await metric(page, "fingerprint").textContent())!;
+  const accuracy = (await metric(page, "test-accuracy").textContent())!;
   const [download] = await Promise.all([page.waitForEvent("download"), button(page, "Save network").click()]);
   const file = testInfo.outputPath("saved.json");
   await download.saveAs(file);
@@ -95,6 +96,8 @@ test("Save then Load gives back the same network: same fingerprint and updates, 
   await page.getByLabel("Load network").setInputFiles(file);
   await expect(metric(page, "fingerprint")).toHaveText(saved);
   await expect(metric(page, "steps")).toHaveText("4");
+  // The figure shown before Save belonged to the saved weights: the loaded network shows the same.
+  await expect(metric(page, "test-accuracy")).toHaveText(accuracy);
   await expect(box(page, /^Seed/)).toHaveValue("5");
   await expect(box(page, /Minibatch/)).toHaveValue("8");
   await expect(metric(page, "load-message")).toContainText(`Loaded a network with fingerprint ${saved}`);

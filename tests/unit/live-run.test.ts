@@ -456,3 +456,22 @@ describe("LiveRun diagnose", () => {
     expect(states.some((s) => s.status === "stopped")).toBe(true);
   });
 });
+
+describe("LiveRun: a figure on screen belongs to the weights on screen", () => {
+  it("after Step and after Pause between two evaluations, the test figures are those of the current weights; the history stays on its schedule", () => {
+    const {run, timer} = make();
+    for (let k = 0; k < 3; k++) run.step();
+    const stepped = run.state;
+    expect(stepped.samplesSeen % EVAL_EVERY).not.toBe(0);
+    const now = evaluate(run.network, test);
+    expect(stepped.testAccuracy).toBe(now.accuracy);
+    expect(stepped.testLoss).toBe(now.loss);
+    expect(stepped.history.every((p) => p.samples % EVAL_EVERY === 0)).toBe(true);
+    run.start();
+    timer.round();
+    run.pause();
+    const paused = run.state;
+    expect(paused.testLoss).toBe(evaluate(run.network, test).loss);
+    expect(paused.history.every((p) => p.samples % EVAL_EVERY === 0)).toBe(true);
+  });
+});

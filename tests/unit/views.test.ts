@@ -200,3 +200,15 @@ describe("applyChange and checkNumber", () => {
     expect(checkNumber("1.5", {min: 0, max: 9, integer: true})).toBe("not a whole number");
   });
 });
+
+describe("activationPoints", () => {
+  it("draws each activation and its slope from the module: sigmoid's slope peaks at 1/4 at z = 0, ReLU's slope is 0 or 1", async () => {
+    const {activationPoints} = await import("../../src/components/views/activation-curves.js");
+    const slope = (name: string) => activationPoints(name).filter((p) => p.curve === "slope f′(z)");
+    const sig = slope("sigmoid");
+    expect(Math.max(...sig.map((p) => p.value))).toBeCloseTo(0.25, 12);
+    expect(sig.find((p) => p.z === 0)!.value).toBe(0.25);
+    expect(new Set(slope("relu").map((p) => p.value))).toEqual(new Set([0, 1]));
+    expect(() => activationPoints("swish")).toThrow(/invalid activation/);
+  });
+});

@@ -111,6 +111,8 @@ export class LiveRun implements Run<RunState> {
   private status: RunStatus = "idle";
   private message = "";
   private end: RunEnd | null = null;
+  /** The test figures of the weights in use, when newer than the history's last point (see evaluateNow). */
+  private current: {samples: number; testLoss: number; testAccuracy: number} | null = null;
   private history: RunPoint[] = [];
   private nextEval = 0;
   private computeMs = 0;
@@ -149,6 +151,7 @@ export class LiveRun implements Run<RunState> {
     this.status = "idle";
     this.message = "";
     this.end = null;
+    this.current = null;
     this.history = [];
     this.nextEval = 0;
     this.computeMs = 0;
@@ -177,6 +180,7 @@ export class LiveRun implements Run<RunState> {
     this.status = steps ? "paused" : "idle";
     this.message = "";
     this.end = null;
+    this.current = null;
     this.history = [];
     this.computeMs = 0;
     this.computeSamples = 0;
@@ -201,20 +205,25 @@ export class LiveRun implements Run<RunState> {
   }
 
   /** Stops after the current slice; status paused. */
+  /** Stops after the current slice; status paused. The figures are evaluated on the weights it stops with. */
   pause(message = ""): void {
     if (this.disposed || this.ended) return;
     this.running = false;
     this.status = this.trainer.steps ? "paused" : "idle";
     this.message = message;
+    this.evaluateNow();
     this.notify(true);
   }
 
-  /** One minibatch update, then paused. */
+  /** One minibatch update, then paused, with the figures evaluated on the new weights. */
   step(): void {
     if (this.disposed || this.ended) return;
     this.running = false;
     this.trainStep();
-    if (!this.ended) this.status = "paused";
+    if (!this.ended) {
+      this.status = "paused";
+      this.evaluateNow();
+    }
     this.notify(true);
   }
 
@@ -257,6 +266,7 @@ export class LiveRun implements Run<RunState> {
 
   get state(): RunState {
     const last = this.history[this.history.length - 1];
+    const fresh = this.current && this.current.samples === this.trainer.samplesSeen && (!last || last.samples < this.current.samples) ? this.current : null;
     return {
       status: this.status,
       message: this.message,
@@ -265,8 +275,8 @@ export class LiveRun implements Run<RunState> {
       samplesSeen: this.trainer.samplesSeen,
       epoch: this.trainer.samplesSeen / this.train.count,
       trainLoss: last ? last.trainLoss : NaN,
-      testLoss: last ? last.testLoss : NaN,
-      testAccuracy: last ? last.testAccuracy : NaN,
+      testLoss: fresh ? fresh.testLoss : last ? last.testLoss : NaN,
+      testAccuracy: fresh ? fresh.testAccuracy : last ? last.testAccuracy : NaN,
       samplesPerSecond: this.computeMs > 0 ? (this.computeSamples / this.computeMs) * 1000 : NaN,
       parameters: this.network.parameterCount,
       fingerprint: fingerprint(this.network.layers),
@@ -288,6 +298,20 @@ export class LiveRun implements Run<RunState> {
       return;
     }
     this.evaluateIfDue();
+  }
+
+  /**
+   * A figure on screen belongs to the weights on screen: when the run stops between two scheduled
+   * evaluations, the test set is evaluated on the weights it stopped with. That figure is shown
+   * (state.testLoss, state.testAccuracy) but kept out of the history, whose points stay on the
+   * schedule, so two runs of one config draw the same curves however they were paused or stepped.
+   */
+  private evaluateNow(): void {
+    const samples = this.trainer.samplesSeen;
+    const last = this.history[this.history.length - 1];
+    if ((last && last.samples === samples) || this.current?.samples === samples) return;
+    const {loss, accuracy} = evaluate(this.network, this.test);
+    this.current = {samples, testLoss: loss, testAccuracy: accuracy};
   }
 
   private evaluateIfDue(): void {

@@ -34,7 +34,7 @@ export function lossChart(history: RunPoint[], options: CurveOptions = {}): SVGS
     color: {legend: true, domain: ["training (window mean)", "test subset"], range: ["var(--series-1)", "var(--series-2)"]},
     marks: [
       Plot.ruleY([0]),
-      Plot.line(rows, {x: "epoch", y: "loss", stroke: "set", strokeWidth: 1.5}),
+      Plot.line(rows, {x: "epoch", y: "loss", stroke: "set", z: "set", strokeWidth: 1.5}),
       Plot.dot(rows, Plot.selectLast({x: "epoch", y: "loss", fill: "set", r: 2.5})),
       Plot.tip(rows, Plot.pointerX({x: "epoch", y: "loss", stroke: "set", format: {epoch: ".2f", loss: ".3f"}})),
     ],

@@ -470,7 +470,8 @@ export function signalChart(layers: {layer: number; activationStd: number; gradi
     color: {domain: ["activations a (forward)", "gradients δ = ∂L/∂z (backward)"], range: [p.series[0], p.series[1]], legend: true},
     marks: [
       Plot.ruleX([hidden + 0.5], {stroke: "var(--theme-foreground-faint)"}),
-      Plot.lineY(rows, {x: "layer", y: "std", stroke: "what", marker: "circle"}),
+      // z set explicitly: when few points survive (a stack whose signal is all 0), Plot would warn that the implicit z has high cardinality.
+      Plot.lineY(rows, {x: "layer", y: "std", stroke: "what", z: "what", marker: "circle"}),
       Plot.tip(rows, Plot.pointer({x: "layer", y: "std", title: (d) => `${d.what}, layer ${d.layer}: sd ${d.std.toExponential(2)}`})),
     ],
   }) as Element;
@@ -492,7 +493,10 @@ export function etaCurves(runs: {role: string; lr: number; outcome: string; poin
       x: {label: "training samples seen", tickFormat: thousands},
       y: {label: "test accuracy (%)", domain: [0, 100], grid: true},
       color,
-      marks: [Plot.lineY(rows, {x: "samples", y: "accuracy", stroke: "run", tip: true}), Plot.dot(ends, {x: "samples", y: (d) => 100 * d.testAccuracy, symbol: "times", stroke: p.wrong, r: 6})],
+      marks: [
+        Plot.lineY(rows, {x: "samples", y: "accuracy", stroke: "run", z: "run", tip: true}),
+        Plot.dot(ends, {x: "samples", y: (d) => 100 * d.testAccuracy, symbol: "times", stroke: p.wrong, r: 6}),
+      ],
     })}${Plot.plot({
       width: half,
       height: 220,
@@ -500,7 +504,10 @@ export function etaCurves(runs: {role: string; lr: number; outcome: string; poin
       x: {label: "training samples seen", tickFormat: thousands},
       y: {label: "test loss (cross-entropy)", grid: true, domain: [0, 2.5], clamp: true},
       color: {...color, legend: false},
-      marks: [Plot.lineY(rows, {x: "samples", y: "loss", stroke: "run", tip: true}), Plot.dot(ends, {x: "samples", y: (d) => Math.min(2.5, d.testLoss), symbol: "times", stroke: p.wrong, r: 6})],
+      marks: [
+        Plot.lineY(rows, {x: "samples", y: "loss", stroke: "run", z: "run", tip: true}),
+        Plot.dot(ends, {x: "samples", y: (d) => Math.min(2.5, d.testLoss), symbol: "times", stroke: p.wrong, r: 6}),
+      ],
     })}
   </div>`;
 }
@@ -514,6 +521,8 @@ export function updateBars(sizes: {layer: number; norm: number; relative: number
     width,
     height: 40 + 28 * sizes.length,
     marginLeft: 60,
+    // Room on the right for the longest bar's label ("‖Δθ‖ 2.77e-1", about 65 px at 10 px).
+    marginRight: 72,
     x: {type: "log", label: "‖Δθ‖ / ‖θ‖ (relative update size)", tickFormat: "~g", grid: true},
     y: {label: null},
     marks: [
