@@ -55,7 +55,7 @@ export function learnedTable({initial, current, steps, names}: {initial: readonl
           <th>Layer</th>
           <th>Given</th>
           <th>Learned</th>
-          <th>Moved from the start, ‖W − W₀‖ / ‖W₀‖</th>
+          <th title="how far the weights moved from where the seed put them, relative to their size at the start">‖W − W₀‖ / ‖W₀‖</th>
           <th>mean |Δw|</th>
           <th>largest |Δw|</th>
           <th>mean |Δb|</th>
