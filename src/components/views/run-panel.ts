@@ -16,10 +16,28 @@
  */
 import {html} from "htl";
 import {messageKind, type Run, type RunStateBase, type RunStatus} from "../runs/run.js";
-import type {Metric} from "./status.js";
 import type {View} from "./view.js";
 
-export type {Metric} from "./status.js";
+/** One figure of the status strip. */
+export interface Metric {
+  /** data-metric hook, e.g. "test-accuracy"; tests and scripts read the value through it. */
+  name: string;
+  /** Visible label. */
+  label: string;
+  /** Displayed value (already formatted). */
+  value: string | number;
+  /** Tooltip: what the figure means and its unit. */
+  title?: string;
+}
+
+/**
+ * A message about a page's settings or a sweep (a grid that cannot run, a run that failed):
+ * Framework's note/caution/warning box with data-metric="page-message"; nothing for an empty text.
+ * (A run's own message is the panel's, with the same rule: runs/run.ts messageKind.)
+ */
+export function runMessage(text: string, kind: "note" | "caution" | "warning" = "note"): HTMLElement | null {
+  return text ? (html`<div class=${`${kind} run-message`} data-metric="page-message">${text}</div>` as HTMLElement) : null;
+}
 
 export type ActionKey = "train" | "pause" | "step" | "reset";
 
