@@ -86,3 +86,46 @@ export function gradientCheck(network: Network, samples: Samples, {epsilon = 1e-
     return {layer: l + 1, maxRelativeError: max, checked};
   });
 }
+
+export interface InputGradientCheck {
+  /** Largest relative error |g − g_num| / max(|g| + |g_num|, floor) over the checked pixels. */
+  maxRelativeError: number;
+  /** Largest absolute error |g − g_num|. */
+  maxAbsoluteError: number;
+  /** Input entries checked. */
+  checked: number;
+}
+
+/**
+ * Checks `Network.inputGradient` (∂z⁽ᴸ⁾_c/∂x, the saliency map) against central differences of
+ * the logit, (z_c(x + εe_i) − z_c(x − εe_i)) / 2ε, for every input entry i (or an evenly spaced
+ * `maxPerLayer` of them). Options as `gradientCheck`. Neither the input nor the weights change.
+ * throws RangeError when the input does not fit the network, c is not a class, or epsilon is not > 0.
+ */
+export function inputGradientCheck(network: Network, input: ArrayLike<number>, c: number, {epsilon = 1e-5, floor = 1e-8, maxPerLayer = Infinity}: GradientCheckOptions = {}): InputGradientCheck {
+  if (!(epsilon > 0)) throw new RangeError(`invalid epsilon: ${epsilon} (expected > 0)`);
+  const analytic = network.inputGradient(input, c);
+  const x = Float64Array.from(input);
+  const logit = () => {
+    network.forward(x);
+    return network.z[network.depth - 1][c];
+  };
+  const stride = Math.max(1, Math.ceil(x.length / maxPerLayer));
+  let maxRelativeError = 0,
+    maxAbsoluteError = 0,
+    checked = 0;
+  for (let i = 0; i < x.length; i += stride) {
+    const original = x[i];
+    x[i] = original + epsilon;
+    const plus = logit();
+    x[i] = original - epsilon;
+    const minus = logit();
+    x[i] = original;
+    const numeric = (plus - minus) / (2 * epsilon);
+    const error = Math.abs(analytic[i] - numeric);
+    maxAbsoluteError = Math.max(maxAbsoluteError, error);
+    maxRelativeError = Math.max(maxRelativeError, error / Math.max(Math.abs(analytic[i]) + Math.abs(numeric), floor));
+    checked++;
+  }
+  return {maxRelativeError, maxAbsoluteError, checked};
+}

@@ -12,5 +12,6 @@ export * from "./samples.js";
 export * from "./trainer.js";
 export * from "./metrics.js";
 export * from "./gradcheck.js";
+export * from "./attribution.js";
 export * from "./fingerprint.js";
 export * from "./serialise.js";

@@ -134,6 +134,8 @@ export class Network {
    * Most MNIST pixels are blank (about 81 %), so the first layer's work shrinks about fivefold.
    */
   readonly sparse: SparseInput;
+  /** Workspace of inputGradient, one array per layer size, made on its first call. */
+  private inputScratch: Float64Array[] | undefined;
   /** WebAssembly instance of simd.ts, made on the first predictBatch; null where unsupported. */
   private kernel: ReturnType<typeof firstLayerKernel> | undefined;
 
@@ -405,6 +407,45 @@ export class Network {
       for (let i = 0; i < fanIn; i++) d1[i] *= this.activation.df(z[0][i], a[1][i]);
     }
     return {z, a, loss, delta, gradients};
+  }
+
+  /**
+   * The gradient of one logit with respect to the input pixels (a saliency map):
+   *   g_i = ∂z⁽ᴸ⁾_c / ∂x_i   for i = 0 … inputSize − 1,
+   * at `input`, for class `c`. One forward pass, then one backward pass seeded with δ⁽ᴸ⁾ = e_c
+   * (the unit vector of class c): δ⁽ˡ⁾ = f′(z⁽ˡ⁾) ⊙ W⁽ˡ⁺¹⁾ᵀ δ⁽ˡ⁺¹⁾ down to the first layer, and
+   * g = W⁽¹⁾ᵀ δ⁽¹⁾. The head is not involved (a logit, not a probability), so both heads give the
+   * same map; at a ReLU kink (z = 0) it takes the slope `df` gives there, as training does.
+   *
+   * input: ArrayLike<number> of inputSize. Returns a Float64Array of inputSize: `out` when given,
+   * else a new array. The weights are untouched and so is the training workspace `delta`; `a` and
+   * `z` hold this input's forward pass afterwards.
+   * throws RangeError when input.length ≠ inputSize, c is not an integer in [0, outputSize), or
+   * out.length ≠ inputSize.
+   */
+  inputGradient(input: ArrayLike<number>, c: number, out: Float64Array = new Float64Array(this.inputSize)): Float64Array {
+    if (!(Number.isInteger(c) && c >= 0 && c < this.outputSize)) throw new RangeError(`invalid class: ${show(c)} (expected an integer from 0 to ${this.outputSize - 1})`);
+    if (out.length !== this.inputSize) throw new RangeError(`invalid out: length ${out.length}, expected ${this.inputSize}`);
+    this.forward(input);
+    const {layers, z, a, depth} = this;
+    // d holds δ of the layer above weight layer l (its fanOut entries), below receives the next one down.
+    const scratch = (this.inputScratch ??= this.config.layers.map((n) => new Float64Array(n)));
+    let d = scratch[depth].fill(0);
+    d[c] = 1;
+    const df = this.activation.df;
+    for (let l = depth - 1; l >= 0; l--) {
+      const {weights, fanIn, fanOut} = layers[l];
+      const below = l === 0 ? out.fill(0) : scratch[l].fill(0);
+      for (let j = 0, row = 0; j < fanOut; j++, row += fanIn) {
+        const dj = d[j];
+        if (dj === 0) continue;
+        for (let i = 0; i < fanIn; i++) below[i] += weights[row + i] * dj;
+      }
+      // Through the hidden activation below (layer l, whose z is z[l − 1] and a is a[l]).
+      if (l > 0) for (let i = 0; i < fanIn; i++) below[i] *= df(z[l - 1][i], a[l][i]);
+      d = below;
+    }
+    return out;
   }
 
   /** A deep copy with its own weights and workspace. */
