@@ -9,8 +9,8 @@
  * Progress goes to stderr (cli-progress); one JSON object goes to stdout: config, final train
  * loss, test accuracy, samples per second, fingerprint. Bad flags exit 2 with a message.
  */
-import {accessSync, constants, existsSync, statSync, writeFileSync} from "node:fs";
-import {dirname, resolve} from "node:path";
+import {writeFileSync} from "node:fs";
+import {checkOut} from "./out-file.js";
 import {Command, InvalidArgumentError, Option} from "commander";
 import cliProgress from "cli-progress";
 import {
@@ -92,25 +92,7 @@ export interface TrainResult {
   lossIncreased: boolean;
 }
 
-/**
- * Checks an --out path before any training: its folder exists and is writable, it is not a
- * folder, and it does not exist unless `force`. throws InvalidArgumentError naming the file.
- */
-export function checkOut(file: string, force = false): string {
-  const path = resolve(file);
-  const folder = dirname(path);
-  if (!existsSync(folder) || !statSync(folder).isDirectory()) throw new InvalidArgumentError(`--out ${file}: folder ${folder} does not exist`);
-  try {
-    accessSync(folder, constants.W_OK);
-  } catch {
-    throw new InvalidArgumentError(`--out ${file}: folder ${folder} is not writable`);
-  }
-  if (existsSync(path)) {
-    if (statSync(path).isDirectory()) throw new InvalidArgumentError(`--out ${file} is a folder`);
-    if (!force) throw new InvalidArgumentError(`--out ${file} exists; pass --force to overwrite it`);
-  }
-  return path;
-}
+export {checkOut} from "./out-file.js";
 
 export function program(): Command {
   const d = mnistSchema;

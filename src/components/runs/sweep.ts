@@ -275,6 +275,14 @@ export function runSweepRun(grid: SweepGrid, run: SweepRun, data: SweepData, onP
   };
 }
 
+/** A run that did not finish: its thread threw, or died twice. */
+export interface SweepFailure {
+  index: number;
+  key: string;
+  seed: number;
+  error: string;
+}
+
 export interface SweepFile {
   format: typeof SWEEP_FORMAT;
   version: typeof SWEEP_VERSION;
@@ -282,6 +290,10 @@ export interface SweepFile {
   /** Which shard this file holds; null for the whole grid. */
   shard: {index: number; count: number} | null;
   runs: SweepResult[];
+  /** Runs that failed, with the error (present only when some did). They are not in `runs`. */
+  failed?: SweepFailure[];
+  /** A partial merge: the indices of the runs it lacks (present only then). A later merge with the missing shard completes it. */
+  missing?: number[];
 }
 
 /** A results file that is not valid or does not fit; the message names the file and the fault. */
@@ -297,10 +309,88 @@ export function sweepFileText(file: SweepFile): string {
   return JSON.stringify(file, (_key, value) => (typeof value === "number" ? finiteOrNull(value) : value));
 }
 
+const isObject = (x: unknown): x is Record<string, unknown> => x !== null && typeof x === "object" && !Array.isArray(x);
+
+/**
+ * Checks one result against the run of the grid it claims to be (`want`), field by field, and
+ * returns it with null figures read back as NaN. throws SweepFileError naming `where` (the file
+ * and the run) and the field: a figure out of range (an accuracy of 7.5), a fingerprint that is
+ * not hex text, a configuration that contradicts the run's key, a curve that is not a list.
+ */
+export function checkResult(input: unknown, want: SweepRun, where: string): SweepResult {
+  const fail = (what: string): never => {
+    throw new SweepFileError(`${where}: run ${want.index} (${want.key} seed ${want.seed}): ${what}`);
+  };
+  if (!isObject(input)) return fail("expected an object");
+  const r = input as Record<string, unknown>;
+  for (const field of ["fingerprint", "curve", "deadUnits"]) if (r[field] === undefined) fail(`missing ${field}`);
+  if (r.key !== want.key || r.seed !== want.seed) fail(`the file says ${show(r.key)} seed ${show(r.seed)}`);
+  const c = r.config;
+  if (!isObject(c) || c.init !== want.init || c.activation !== want.activation || c.lr !== want.lr)
+    fail(`config ${show(c)} contradicts its key (expected init ${want.init}, activation ${want.activation}, η ${want.lr})`);
+  if (typeof r.fingerprint !== "string" || !/^[0-9a-f]{8,64}$/.test(r.fingerprint)) fail(`fingerprint ${show(r.fingerprint)} is not a hexadecimal text`);
+  const figure = (name: string, x: unknown, lo: number, hi: number): number => {
+    if (x === null) return NaN;
+    if (typeof x !== "number" || !(x >= lo && x <= hi)) return fail(`${name} ${show(x)} is not a number from ${lo} to ${hi}`);
+    return x;
+  };
+  const count = (name: string, x: unknown) => {
+    if (typeof x !== "number" || !Number.isInteger(x) || x < 0) fail(`${name} ${show(x)} is not a whole number ≥ 0`);
+    return x as number;
+  };
+  if (r.diverged !== null && typeof r.diverged !== "string") fail(`diverged ${show(r.diverged)} is neither null nor a message`);
+  if (!Array.isArray(r.curve)) return fail(`curve ${show(r.curve)} is not a list`);
+  const curve = r.curve.map((p: unknown, k: number) => {
+    if (!isObject(p)) return fail(`curve[${k}] is not an object`);
+    return {
+      ...p,
+      samples: count(`curve[${k}].samples`, p.samples),
+      epoch: figure(`curve[${k}].epoch`, p.epoch, 0, Infinity),
+      trainLoss: figure(`curve[${k}].trainLoss`, p.trainLoss, 0, Infinity),
+      testLoss: figure(`curve[${k}].testLoss`, p.testLoss, 0, Infinity),
+      testAccuracy: figure(`curve[${k}].testAccuracy`, p.testAccuracy, 0, 1),
+    } as CurvePoint;
+  });
+  return {
+    ...(r as unknown as SweepResult),
+    testAccuracy: figure("testAccuracy", r.testAccuracy, 0, 1),
+    testLoss: figure("testLoss", r.testLoss, 0, Infinity),
+    trainLoss: figure("trainLoss", r.trainLoss, 0, Infinity),
+    deadUnits: count("deadUnits", r.deadUnits),
+    hiddenUnits: count("hiddenUnits", r.hiddenUnits),
+    steps: count("steps", r.steps),
+    curve,
+  };
+}
+
+/** Checks a file's `failed` list against its expected runs. */
+function checkFailures(input: unknown, byIndex: Map<number, SweepRun>, name: string): SweepFailure[] {
+  if (input === undefined) return [];
+  if (!Array.isArray(input)) throw new SweepFileError(`${name}: failed: expected a list`);
+  return input.map((f: unknown, i) => {
+    const want = isObject(f) ? byIndex.get(f.index as number) : undefined;
+    if (!isObject(f) || !want || f.key !== want.key || f.seed !== want.seed || typeof f.error !== "string")
+      throw new SweepFileError(`${name}: failed[${i}]: ${show(f)} is not a failed run of this grid ({index, key, seed, error})`);
+    return {index: want.index, key: want.key, seed: want.seed, error: f.error};
+  });
+}
+
+/** The shard field of a file or journal; throws SweepFileError naming `name`. */
+function checkShard(input: unknown, name: string): {index: number; count: number} | null {
+  if (input === null || input === undefined) return null;
+  if (!isObject(input) || !Number.isInteger(input.index) || !Number.isInteger(input.count)) throw new SweepFileError(`${name}: shard ${show(input)} is not {index, count} (whole numbers)`);
+  try {
+    shardRuns([], input.index as number, input.count as number);
+  } catch (error) {
+    throw new SweepFileError(`${name}: ${(error as Error).message}`);
+  }
+  return {index: input.index as number, count: input.count as number};
+}
+
 /**
  * Reads and checks a results file (object or JSON text). throws SweepFileError naming `name`
  * and what is wrong: not JSON, wrong format or version, a bad grid, a run outside the grid or
- * its shard, a repeated run, a result missing a field.
+ * its shard, a repeated run, a result that breaks the schema (checkResult).
  */
 export function readSweepFile(input: unknown, name = "results"): SweepFile {
   let f = input;
@@ -321,35 +411,36 @@ export function readSweepFile(input: unknown, name = "results"): SweepFile {
   } catch (error) {
     throw new SweepFileError(`${name}: grid: ${(error as Error).message}`);
   }
-  const shard = file.shard ?? null;
-  if (shard !== null) parseShard(`${shard.index}/${shard.count}`);
+  const shard = checkShard(file.shard, name);
   const expected = shard ? shardRuns(expandGrid(grid), shard.index, shard.count) : expandGrid(grid);
   if (!Array.isArray(file.runs)) throw new SweepFileError(`${name}: runs: expected a list`);
   const byIndex = new Map(expected.map((r) => [r.index, r]));
   const seen = new Set<number>();
-  const runs = file.runs.map((r, i) => {
-    const want = byIndex.get(r?.index);
-    if (!want) throw new SweepFileError(`${name}: runs[${i}]: index ${show(r?.index)} is not a run of this ${shard ? `shard ${shard.index}/${shard.count}` : "grid"}`);
-    if (seen.has(r.index)) throw new SweepFileError(`${name}: runs[${i}]: run ${r.index} appears twice`);
-    seen.add(r.index);
-    if (r.key !== want.key || r.seed !== want.seed) throw new SweepFileError(`${name}: runs[${i}]: run ${r.index} is ${want.key} seed ${want.seed}, the file says ${r.key} seed ${r.seed}`);
-    for (const field of ["fingerprint", "curve", "deadUnits"] as const) if (r[field] === undefined) throw new SweepFileError(`${name}: runs[${i}]: missing ${field}`);
-    const num = (x: unknown) => (typeof x === "number" ? x : NaN);
-    return {
-      ...r,
-      testAccuracy: num(r.testAccuracy),
-      testLoss: num(r.testLoss),
-      trainLoss: num(r.trainLoss),
-      curve: r.curve.map((p) => ({...p, trainLoss: num(p.trainLoss), testLoss: num(p.testLoss), testAccuracy: num(p.testAccuracy)})),
-    };
+  const runs = (file.runs as unknown[]).map((r, i) => {
+    const index = isObject(r) ? r.index : undefined;
+    const want = byIndex.get(index as number);
+    if (!want) throw new SweepFileError(`${name}: runs[${i}]: index ${show(index)} is not a run of this ${shard ? `shard ${shard.index}/${shard.count}` : "grid"}`);
+    if (seen.has(want.index)) throw new SweepFileError(`${name}: runs[${i}]: run ${want.index} appears twice`);
+    seen.add(want.index);
+    return checkResult(r, want, `${name}: runs[${i}]`);
   });
-  return {format: SWEEP_FORMAT, version: SWEEP_VERSION, grid, shard, runs};
+  const out: SweepFile = {format: SWEEP_FORMAT, version: SWEEP_VERSION, grid, shard, runs};
+  const failed = checkFailures(file.failed, byIndex, name);
+  if (failed.length) out.failed = failed;
+  if (file.missing !== undefined) {
+    if (!Array.isArray(file.missing) || file.missing.some((i) => !byIndex.has(i) || seen.has(i)))
+      throw new SweepFileError(`${name}: missing: ${show(file.missing)} is not a list of this grid's absent runs`);
+    if (file.missing.length) out.missing = file.missing;
+  }
+  return out;
 }
 
 /**
- * Joins shard files of one grid into the whole grid's file, runs in expansion order.
- * throws SweepFileError when the grids differ, a shard appears twice, shards of different counts
- * are mixed, or runs are missing (`allowPartial` lets an incomplete merge through).
+ * Joins shard files of one grid into the whole grid's file, runs in expansion order. A partial
+ * file (an earlier `merge --partial`) joins like a shard: its runs count, its gaps may be filled
+ * by the missing shards. throws SweepFileError when the grids differ, a shard or a run appears
+ * twice, shards of different counts are mixed, or runs are missing (`allowPartial` lets an
+ * incomplete merge through, marked with `missing`: the runs it lacks).
  */
 export function mergeSweepFiles(files: {name: string; file: SweepFile}[], {allowPartial = false} = {}): SweepFile {
   if (files.length === 0) throw new SweepFileError("merge: no files");
@@ -357,22 +448,93 @@ export function mergeSweepFiles(files: {name: string; file: SweepFile}[], {allow
   const gridText = JSON.stringify(grid);
   const shards = new Set<string>();
   const runs = new Map<number, SweepResult>();
+  const failed = new Map<number, SweepFailure>();
   for (const {name, file} of files) {
     if (JSON.stringify(file.grid) !== gridText) throw new SweepFileError(`merge: ${name} is a different grid from ${files[0].name}`);
-    const shard = file.shard ? `${file.shard.index}/${file.shard.count}` : "whole";
-    if (shards.has(shard)) throw new SweepFileError(`merge: ${name} repeats shard ${shard}`);
-    shards.add(shard);
+    // A partial merge is a whole-grid file with gaps: it does not take a shard's place.
+    if (!file.missing) {
+      const shard = file.shard ? `${file.shard.index}/${file.shard.count}` : "whole";
+      if (shards.has(shard)) throw new SweepFileError(`merge: ${name} repeats shard ${shard}`);
+      shards.add(shard);
+    }
     for (const r of file.runs) {
       if (runs.has(r.index)) throw new SweepFileError(`merge: ${name} repeats run ${r.index} (${r.key} seed ${r.seed})`);
       runs.set(r.index, r);
+      failed.delete(r.index);
     }
+    for (const f of file.failed ?? []) if (!runs.has(f.index)) failed.set(f.index, f);
   }
   const counts = new Set([...shards].map((s) => s.split("/")[1] ?? "whole"));
   if (counts.size > 1) throw new SweepFileError(`merge: shards of different splits (${[...shards].join(", ")})`);
   const all = expandGrid(grid);
   const missing = all.filter((r) => !runs.has(r.index));
-  if (missing.length && !allowPartial) throw new SweepFileError(`merge: ${missing.length} of ${all.length} runs missing (first: run ${missing[0].index}, ${missing[0].key} seed ${missing[0].seed})`);
-  return {format: SWEEP_FORMAT, version: SWEEP_VERSION, grid, shard: null, runs: [...runs.values()].sort((a, b) => a.index - b.index)};
+  if (missing.length && !allowPartial)
+    throw new SweepFileError(
+      `merge: ${missing.length} of ${all.length} runs missing (first: run ${missing[0].index}, ${missing[0].key} seed ${missing[0].seed}); --partial writes what there is, marked partial`,
+    );
+  const out: SweepFile = {format: SWEEP_FORMAT, version: SWEEP_VERSION, grid, shard: null, runs: [...runs.values()].sort((a, b) => a.index - b.index)};
+  if (failed.size) out.failed = [...failed.values()].sort((a, b) => a.index - b.index);
+  if (missing.length) out.missing = missing.map((r) => r.index);
+  return out;
+}
+
+export const JOURNAL_FORMAT = "digit-workbook/sweep-journal";
+
+/** A journal's first line: which grid and shard its runs belong to. */
+export function journalHeader(grid: SweepGrid, shard: {index: number; count: number} | null): string {
+  return JSON.stringify({format: JOURNAL_FORMAT, version: SWEEP_VERSION, grid, shard}) + "\n";
+}
+
+/** One journal line: a finished run, or a failed one. */
+export function journalLine(entry: {result: SweepResult} | {failed: SweepFailure}): string {
+  return JSON.stringify(entry, (_key, value) => (typeof value === "number" ? finiteOrNull(value) : value)) + "\n";
+}
+
+/**
+ * Reads a journal (JSON lines: a header, then one line per finished or failed run, in completion
+ * order). A last line without its newline is a write that a kill cut short and is dropped; any
+ * other bad line throws SweepFileError naming the file and the line. A run finished after it
+ * failed counts as finished.
+ */
+export function readJournal(text: string, name: string): {grid: SweepGrid; shard: {index: number; count: number} | null; runs: SweepResult[]; failed: SweepFailure[]} {
+  const lines = text.split("\n");
+  // What follows the last newline is nothing, or a line that a kill cut short.
+  const complete = lines.slice(0, -1);
+  if (complete.length === 0) throw new SweepFileError(`${name}: empty journal`);
+  const parse = (line: string, n: number) => {
+    try {
+      return JSON.parse(line) as Record<string, unknown>;
+    } catch (error) {
+      throw new SweepFileError(`${name}: line ${n}: not JSON: ${(error as Error).message}`);
+    }
+  };
+  const head = parse(complete[0], 1);
+  if (head.format !== JOURNAL_FORMAT || head.version !== SWEEP_VERSION) throw new SweepFileError(`${name}: line 1: not a ${JOURNAL_FORMAT} version ${SWEEP_VERSION} header`);
+  let grid: SweepGrid;
+  try {
+    grid = validateGrid(head.grid);
+  } catch (error) {
+    throw new SweepFileError(`${name}: grid: ${(error as Error).message}`);
+  }
+  const shard = checkShard(head.shard, name);
+  const expected = shard ? shardRuns(expandGrid(grid), shard.index, shard.count) : expandGrid(grid);
+  const byIndex = new Map(expected.map((r) => [r.index, r]));
+  const runs = new Map<number, SweepResult>();
+  const failed = new Map<number, SweepFailure>();
+  complete.slice(1).forEach((line, k) => {
+    const n = k + 2;
+    const entry = parse(line, n);
+    if (isObject(entry.result)) {
+      const want = byIndex.get(entry.result.index as number);
+      if (!want) throw new SweepFileError(`${name}: line ${n}: index ${show(entry.result.index)} is not a run of this ${shard ? "shard" : "grid"}`);
+      runs.set(want.index, checkResult(entry.result, want, `${name}: line ${n}`));
+      failed.delete(want.index);
+    } else if (isObject(entry.failed)) {
+      const [f] = checkFailures([entry.failed], byIndex, `${name}: line ${n}`);
+      if (!runs.has(f.index)) failed.set(f.index, f);
+    } else throw new SweepFileError(`${name}: line ${n}: expected {result} or {failed}`);
+  });
+  return {grid, shard, runs: [...runs.values()], failed: [...failed.values()]};
 }
 
 /**
