@@ -239,3 +239,21 @@ test("Cancel stops a live sweep and Resume finishes what was left; figures downl
   expect(readFileSync(file, "utf8")).toMatch(/^<svg[^>]*xmlns="http:\/\/www.w3.org\/2000\/svg"/);
   await watch.expectClean();
 });
+
+test("a worker terminated from outside is detected by its silence and its run retried: every run finishes", async ({page}) => {
+  // 16 runs on 2 workers; one worker is closed from outside early (no error event reaches the page).
+  await openPage(page, "/compare.html?init=he-normal,uniform&act=relu,sigmoid&lr=0.01,0.03,0.1,0.3&train=30000&test=200");
+  await expect(metric(page, "runs-total")).toHaveText("16");
+  await expect(metric(page, "status")).toHaveText("running");
+  await expect.poll(() => page.workers().length).toBeGreaterThan(0);
+  const victim = page.workers()[0];
+  let closed = false;
+  victim.on("close", () => (closed = true));
+  // The worker closes itself when its current task ends; the pool hears nothing more from it.
+  await victim.evaluate(() => void setTimeout(() => (self as unknown as {close(): void}).close(), 0));
+  await expect.poll(() => closed, {timeout: 30_000}).toBe(true);
+  await expect(metric(page, "status")).toHaveText("done", {timeout: 60_000});
+  await expect(metric(page, "runs-done")).toHaveText("16");
+  await expect(metric(page, "message")).toContainText("A worker died under a run (the worker stopped answering (nothing for 10 s)); its run was retried on a fresh worker.");
+  await expect(page.getByText(/failed and was skipped/)).toHaveCount(0);
+});

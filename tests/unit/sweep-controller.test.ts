@@ -100,7 +100,17 @@ describe("SweepController on the Run contract", () => {
     const s = sweep.state;
     expect(s.status).toBe("done");
     expect(s.failures.get(1)).toMatch(/crashed twice/);
-    expect(s.message).toBe("1 run failed twice and was left out.");
+    expect(s.message).toBe("1 run failed and was left out.");
+  });
+
+  it("says when a worker died under a run and the run was retried (the pool's onCrash)", async () => {
+    const f = fakePool();
+    const sweep = new SweepController(grid, f.pool);
+    sweep.start();
+    sweep.noteCrash("the worker stopped answering (nothing for 10 s)");
+    for (const i of [0, 1, 2, 3]) await f.resolve(i);
+    expect(sweep.state).toMatchObject({status: "done", done: 4, crashes: 1});
+    expect(sweep.state.message).toBe("A worker died under a run (the worker stopped answering (nothing for 10 s)); its run was retried on a fresh worker.");
   });
 
   it("reset drops every result; dispose ends the pool and silences listeners", async () => {

@@ -8,6 +8,7 @@ import {CancelledError, TaskError, WorkerPool} from "../../src/components/runs/w
 class FakeWorker {
   static alive = 0;
   static crashOn = new Map<number, number>(); // payload → crashes left
+  static silentOn = new Map<number, number>(); // payload → silent deaths left (no error event, no message)
   onmessage: ((e: MessageEvent) => void) | null = null;
   onerror: ((e: ErrorEvent) => void) | null = null;
   terminated = false;
@@ -20,6 +21,8 @@ class FakeWorker {
     const {id, payload} = message as {id: number; payload: number};
     setTimeout(() => {
       if (this.terminated) return;
+      const silent = FakeWorker.silentOn.get(payload) ?? 0;
+      if (silent > 0) return void FakeWorker.silentOn.set(payload, silent - 1);
       const left = FakeWorker.crashOn.get(payload) ?? 0;
       if (left > 0) {
         FakeWorker.crashOn.set(payload, left - 1);
@@ -65,6 +68,24 @@ describe("WorkerPool", () => {
     expect((twice as PromiseRejectedResult).reason.message).toBe("worker crashed twice: boom on 9");
     expect(fine).toEqual({status: "fulfilled", value: 2});
     expect(crashes).toEqual(["boom on 7", "boom on 9", "boom on 9"]);
+    pool.dispose();
+    expect(FakeWorker.alive).toBe(0);
+  });
+
+  it("detects a worker that dies without an error event (silence past the heartbeat timeout) and retries its task once", async () => {
+    FakeWorker.alive = 0;
+    const crashes: string[] = [];
+    const pool = new WorkerPool(make, {size: 2, heartbeatTimeout: 60, onCrash: (message) => crashes.push(message)});
+    FakeWorker.silentOn = new Map([
+      [5, 1],
+      [6, 2],
+    ]);
+    const [once, twice, fine] = await Promise.allSettled([pool.run<number>(5), pool.run<number>(6), pool.run<number>(3)]);
+    expect(once).toEqual({status: "fulfilled", value: 10});
+    expect((twice as PromiseRejectedResult).reason).toBeInstanceOf(TaskError);
+    expect((twice as PromiseRejectedResult).reason.message).toMatch(/^worker crashed twice: the worker stopped answering/);
+    expect(fine).toEqual({status: "fulfilled", value: 6});
+    expect(crashes).toHaveLength(3);
     pool.dispose();
     expect(FakeWorker.alive).toBe(0);
   });

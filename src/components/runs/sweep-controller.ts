@@ -14,7 +14,7 @@ import {expandGrid, type CurvePoint, type SweepGrid, type SweepResult, type Swee
 
 /**
  * A sweep's status on the Run contract: training = its runs are in progress ("running" on the
- * page), paused = cancelled (completed results kept), done = every run completed or failed twice.
+ * page), paused = cancelled (completed results kept), done = every run completed or failed.
  */
 export type SweepStatus = "idle" | "training" | "paused" | "done";
 
@@ -29,8 +29,10 @@ export interface SweepState extends RunStateBase {
   results: SweepResult[];
   /** Fraction done (0–1) of each run, by run index. */
   progress: number[];
-  /** Runs that failed twice (worker crash or error): run index → message. */
+  /** Runs that failed (an error in the run, or its worker died twice): run index → message. */
   failures: Map<number, string>;
+  /** Workers that died under a run (the run was retried on a fresh worker, or failed on a second death). */
+  crashes: number;
 }
 
 /**
@@ -47,6 +49,8 @@ export class SweepController implements Run<SweepState> {
   private readonly results = new Map<number, SweepResult>();
   private readonly progress: number[];
   private readonly failures = new Map<number, string>();
+  private crashes = 0;
+  private lastCrash = "";
   private readonly emitter = new Emitter<SweepState>(() => this.state, 150);
   private pending = 0;
   /** Bumped by every start and reset; completions of an older batch are ignored. */
@@ -61,7 +65,10 @@ export class SweepController implements Run<SweepState> {
 
   get state(): SweepState {
     const failed = this.failures.size;
-    const message = this.status === "done" && failed ? `${failed} run${failed === 1 ? "" : "s"} failed twice and ${failed === 1 ? "was" : "were"} left out.` : "";
+    const retried = this.crashes
+      ? `${this.crashes === 1 ? "A worker" : `${this.crashes} workers`} died under a run (${this.lastCrash}); ${this.crashes === 1 ? "its run was" : "their runs were"} retried on a fresh worker.`
+      : "";
+    const message = [this.status === "done" && failed ? `${failed} run${failed === 1 ? "" : "s"} failed and ${failed === 1 ? "was" : "were"} left out.` : "", retried].filter(Boolean).join(" ");
     return {
       status: this.status,
       message,
@@ -71,6 +78,7 @@ export class SweepController implements Run<SweepState> {
       results: [...this.results.values()],
       progress: this.progress.slice(),
       failures: new Map(this.failures),
+      crashes: this.crashes,
     };
   }
 
@@ -121,6 +129,16 @@ export class SweepController implements Run<SweepState> {
     }
   }
 
+  /**
+   * Notes that a worker died under a run (the pool's onCrash: `new WorkerPool(make, {onCrash: (m) =>
+   * sweep.noteCrash(m)})`), so the page can say that a run was retried.
+   */
+  noteCrash(message: string): void {
+    this.crashes++;
+    this.lastCrash = message;
+    this.emitter.emit(true);
+  }
+
   /** Runs only the next pending run, then pauses (or is done). */
   step(): void {
     this.start(1);
@@ -153,6 +171,7 @@ export class SweepController implements Run<SweepState> {
     this.batch++;
     this.results.clear();
     this.failures.clear();
+    this.crashes = 0;
     this.progress.fill(0);
     this.set("idle");
   }

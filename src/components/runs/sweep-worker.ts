@@ -12,8 +12,8 @@ serveTasks<{train: ImageSet; test: ImageSet}, {grid: SweepGrid; run: SweepRun}, 
   init(payload) {
     images = payload;
   },
-  run({grid, run}, progress) {
+  run({grid, run}, progress, beat) {
     if (!images) throw new Error("no data: the worker was not initialised");
-    return runSweepRun(grid, run, sweepSamples(grid, images.train, images.test), (point, fraction) => progress({point, fraction}));
+    return runSweepRun(grid, run, sweepSamples(grid, images.train, images.test), (point, fraction) => progress({point, fraction}), beat);
   },
 });

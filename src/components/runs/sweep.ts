@@ -231,10 +231,10 @@ export interface SweepData {
 
 /**
  * Trains one run of a grid on `data` (already the grid's first `train` / `test` samples) and
- * reports `onPoint` after each curve point. Pure apart from the callback: the same inputs give
+ * reports `onPoint` after each curve point and `onStep` after each update (a worker's heartbeat). Pure apart from the callbacks: the same inputs give
  * the same result, bit for bit, in every JavaScript engine.
  */
-export function runSweepRun(grid: SweepGrid, run: SweepRun, data: SweepData, onPoint?: (point: CurvePoint, fraction: number) => void): SweepResult {
+export function runSweepRun(grid: SweepGrid, run: SweepRun, data: SweepData, onPoint?: (point: CurvePoint, fraction: number) => void, onStep?: () => void): SweepResult {
   const {inputSize, classes} = DATASETS[grid.dataset];
   const network = new Network({layers: [inputSize, ...grid.hidden, classes], activation: run.activation, head: "softmax-cross-entropy", init: run.init, seed: run.seed});
   const trainer = new Trainer(network, data.train, {learningRate: run.lr, batchSize: grid.batch, optimizer: grid.optimizer, momentum: grid.optimizer === "momentum" ? grid.momentum : 0});
@@ -251,6 +251,7 @@ export function runSweepRun(grid: SweepGrid, run: SweepRun, data: SweepData, onP
   let next = every;
   while (trainer.samplesSeen < total && !trainer.diverged) {
     trainer.step();
+    onStep?.();
     if (trainer.samplesSeen >= next || trainer.samplesSeen >= total) {
       if (!trainer.diverged) point();
       next = (Math.floor(trainer.samplesSeen / every) + 1) * every;

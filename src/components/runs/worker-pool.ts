@@ -11,7 +11,12 @@
  *   pool.dispose();  // terminates every worker for good
  *
  * Messages: page → worker {type: "init", payload} once per worker, {type: "run", id, payload};
- * worker → page {type: "progress", id, payload}, {type: "done", id, payload}, {type: "failed", id, message}.
+ * worker → page {type: "progress", id, payload}, {type: "done", id, payload}, {type: "failed", id, message},
+ * {type: "alive"} (the heartbeat: every HEARTBEAT_MS while idle, and from `beat()` while a task runs).
+ *
+ * A worker that dies is detected two ways: an error event, or silence (no message for
+ * `heartbeatTimeout` while it holds a task: a worker closed or killed without an error event). Either
+ * way it is terminated and its task retried once on a fresh worker; nothing else is affected.
  *
  * Sessions, for work that is a conversation rather than a task (a live training run that is
  * started, paused, stepped and reset while it reports its state):
@@ -24,22 +29,37 @@ export class CancelledError extends Error {
   override name = "CancelledError";
 }
 
+/** The worker side's heartbeat period while idle, and the most often `beat()` posts. */
+export const HEARTBEAT_MS = 1000;
+
 /** A task that failed in the worker (an exception), or whose worker crashed twice. */
 export class TaskError extends Error {
   override name = "TaskError";
 }
 
 type ToWorker = {type: "init"; payload: unknown} | {type: "run"; id: number; payload: unknown};
-type FromWorker = {type: "progress"; id: number; payload: unknown} | {type: "done"; id: number; payload: unknown} | {type: "failed"; id: number; message: string};
+type FromWorker = {type: "progress"; id: number; payload: unknown} | {type: "done"; id: number; payload: unknown} | {type: "failed"; id: number; message: string} | {type: "alive"};
 
-/** Worker side: answers the pool's messages with `handlers`. Call once at the top of a worker module. */
-export function serveTasks<I, T, R, P>(handlers: {init(payload: I): void; run(payload: T, progress: (p: P) => void): R}): void {
+/**
+ * Worker side: answers the pool's messages with `handlers`. Call once at the top of a worker module.
+ * A long task calls `beat()` often (it posts a heartbeat at most every HEARTBEAT_MS), so the pool
+ * can tell a busy worker from a dead one.
+ */
+export function serveTasks<I, T, R, P>(handlers: {init(payload: I): void; run(payload: T, progress: (p: P) => void, beat: () => void): R}): void {
   const scope = globalThis as unknown as {onmessage: ((e: MessageEvent<ToWorker>) => void) | null; postMessage(message: FromWorker): void};
+  let last = 0;
+  const beat = () => {
+    const now = Date.now();
+    if (now - last < HEARTBEAT_MS) return;
+    last = now;
+    scope.postMessage({type: "alive"});
+  };
+  setInterval(beat, HEARTBEAT_MS);
   scope.onmessage = ({data}) => {
     if (data.type === "init") return handlers.init(data.payload as I);
     const {id} = data;
     try {
-      const result = handlers.run(data.payload as T, (payload) => scope.postMessage({type: "progress", id, payload}));
+      const result = handlers.run(data.payload as T, (payload) => ((last = Date.now()), scope.postMessage({type: "progress", id, payload})), beat);
       scope.postMessage({type: "done", id, payload: result});
     } catch (error) {
       scope.postMessage({type: "failed", id, message: (error as Error).message});
@@ -59,6 +79,8 @@ interface Task {
 interface Slot {
   worker: Worker;
   task: Task | null;
+  /** When the worker last said anything (ms, Date.now()). */
+  heard: number;
 }
 
 export interface WorkerPoolOptions {
@@ -68,6 +90,8 @@ export interface WorkerPoolOptions {
   init?: unknown;
   /** Called when a worker crashes (before its task is retried or failed). */
   onCrash?: (message: string, attempts: number) => void;
+  /** A worker holding a task that says nothing for this long (ms) is dead (default 10,000). */
+  heartbeatTimeout?: number;
 }
 
 export class WorkerPool {
@@ -79,14 +103,17 @@ export class WorkerPool {
   private queue: Task[] = [];
   private nextId = 1;
   private disposed = false;
+  private readonly heartbeatTimeout: number;
+  private watchdog: ReturnType<typeof setInterval> | null = null;
 
   /** throws RangeError for a size that is not an integer ≥ 1. */
-  constructor(make: () => Worker, {size = Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1), init, onCrash}: WorkerPoolOptions = {}) {
+  constructor(make: () => Worker, {size = Math.max(1, globalThis.navigator?.hardwareConcurrency ?? 1), init, onCrash, heartbeatTimeout = 10_000}: WorkerPoolOptions = {}) {
     if (!(Number.isInteger(size) && size >= 1)) throw new RangeError(`invalid size: ${size} (expected an integer ≥ 1)`);
     this.size = size;
     this.make = make;
     this.init = init;
     this.onCrash = onCrash;
+    this.heartbeatTimeout = heartbeatTimeout;
   }
 
   /** Workers alive now (started lazily, at most `size`). */
@@ -112,6 +139,7 @@ export class WorkerPool {
       slot.task.reject(new CancelledError("cancelled"));
       return false;
     });
+    this.watch();
   }
 
   /** Cancels everything and terminates every worker; the pool refuses new tasks. */
@@ -120,13 +148,33 @@ export class WorkerPool {
     for (const slot of this.slots) slot.worker.terminate();
     this.slots = [];
     this.disposed = true;
+    this.watch();
+  }
+
+  /** Runs the watchdog while some worker holds a task: a busy worker silent for heartbeatTimeout has died. */
+  private watch(): void {
+    const busy = !this.disposed && this.slots.some((s) => s.task);
+    if (busy && !this.watchdog) {
+      this.watchdog = setInterval(
+        () => {
+          const now = Date.now();
+          for (const slot of this.slots)
+            if (slot.task && now - slot.heard > this.heartbeatTimeout) this.crashed(slot, `the worker stopped answering (nothing for ${Math.round(this.heartbeatTimeout / 1000)} s)`);
+        },
+        Math.max(10, this.heartbeatTimeout / 4),
+      );
+    } else if (!busy && this.watchdog) {
+      clearInterval(this.watchdog);
+      this.watchdog = null;
+    }
   }
 
   private spawn(): Slot {
-    const slot: Slot = {worker: this.make(), task: null};
+    const slot: Slot = {worker: this.make(), task: null, heard: Date.now()};
     slot.worker.onmessage = ({data}: MessageEvent<FromWorker>) => {
+      slot.heard = Date.now();
       const task = slot.task;
-      if (!task || data.id !== task.id) return;
+      if (data.type === "alive" || !task || data.id !== task.id) return;
       if (data.type === "progress") return task.onProgress?.(data.payload);
       slot.task = null;
       if (data.type === "done") task.resolve(data.payload);
@@ -153,6 +201,7 @@ export class WorkerPool {
       else task.reject(new TaskError(`worker crashed twice: ${message}`));
     }
     this.pump();
+    this.watch();
   }
 
   private pump(): void {
@@ -160,14 +209,16 @@ export class WorkerPool {
     while (this.queue.length) {
       let slot = this.slots.find((s) => !s.task);
       if (!slot) {
-        if (this.slots.length >= this.size) return;
+        if (this.slots.length >= this.size) break;
         slot = this.spawn();
       }
       const task = this.queue.shift()!;
       task.attempts++;
       slot.task = task;
+      slot.heard = Date.now();
       slot.worker.postMessage({type: "run", id: task.id, payload: task.payload} satisfies ToWorker);
     }
+    this.watch();
   }
 }
 
