@@ -1,0 +1,120 @@
+// "Why it said that" on the MNIST page (data-figure="saliency"), in real Chromium against dist/:
+// the guess and a second class the reader picks (default the runner-up), maps that change when the
+// drawing changes, and redraws that follow the live run at no more than a few a second.
+import {expect, test, type Page} from "@playwright/test";
+import {openPage} from "./helpers.js";
+
+const metric = (page: Page, name: string) => page.locator(`[data-metric="${name}"]`);
+const number = async (page: Page, name: string) => parseFloat((await metric(page, name).textContent())!.replace(/,/g, ""));
+const button = (page: Page, name: string) => page.getByRole("button", {name, exact: true});
+const figure = (page: Page) => page.locator('[data-figure="saliency"]');
+
+/** Trains until the test accuracy passes `floor` (%), then waits for the figure to show that network. */
+async function trainTo(page: Page, floor: number) {
+  await button(page, "Train").click();
+  await expect.poll(async () => number(page, "test-accuracy"), {timeout: 30_000}).toBeGreaterThan(floor);
+  if ((await button(page, "Pause").getAttribute("aria-disabled")) !== "true") await button(page, "Pause").click();
+  await expect(metric(page, "status")).toHaveText(/paused|done/);
+  await expect(figure(page)).toHaveAttribute("data-samples", String(await number(page, "samples-seen")));
+}
+
+/** A digest of every map's pixels (the six canvases after the input). */
+const mapsDigest = (page: Page) =>
+  figure(page)
+    .locator(".saliency-grid canvas")
+    .evaluateAll((canvases) =>
+      canvases
+        .slice(1)
+        .map((c) => {
+          const d = (c as HTMLCanvasElement).getContext("2d")!.getImageData(0, 0, 28, 28).data;
+          let h = 0;
+          for (let i = 0; i < d.length; i++) h = (h * 31 + d[i]) | 0;
+          return h;
+        })
+        .join(","),
+    );
+
+/** One stroke on the draw pad, from (x0, y0) to (x1, y1) as fractions of its box. */
+async function stroke(page: Page, [x0, y0]: [number, number], [x1, y1]: [number, number]) {
+  const pad = page.locator(".draw-pad canvas");
+  await pad.scrollIntoViewIfNeeded();
+  const box = (await pad.boundingBox())!;
+  await page.mouse.move(box.x + box.width * x0, box.y + box.height * y0);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * x1, box.y + box.height * y1, {steps: 15});
+  await page.mouse.up();
+}
+
+test("explains the guess and a second class the reader picks (default the runner-up); the maps change when the drawing changes", async ({page}) => {
+  const watch = await openPage(page, "/mnist.html");
+  await trainTo(page, 85);
+  const fig = figure(page);
+  const guessRow = fig.locator('.saliency-class[data-role="guess"]');
+  const secondRow = fig.locator('.saliency-class[data-role="second"]');
+  const select = metric(page, "saliency-second");
+  await expect(fig.locator(".saliency-grid canvas")).toHaveCount(7);
+  await expect(fig.locator(".workbook-legend")).toHaveCount(3);
+  // Default: the guess and the runner-up.
+  await expect(select).toHaveValue("runner-up");
+  const guess = (await fig.getAttribute("data-guess"))!;
+  const runnerUp = (await fig.getAttribute("data-second"))!;
+  expect(runnerUp).not.toBe(guess);
+  await expect(guessRow).toHaveAttribute("data-class", guess);
+  await expect(guessRow).toContainText(`${guess}: the guess, p = `);
+  await expect(secondRow).toHaveAttribute("data-class", runnerUp);
+  await expect(secondRow).toContainText(`${runnerUp}: the runner-up`);
+  await expect(select.locator("option").first()).toHaveText(`the runner-up (now ${runnerUp})`);
+  await expect(metric(page, "saliency-caption")).toContainText(`The network says ${guess}`);
+
+  // The reader picks another class: the second row explains it.
+  const pick = [0, 1, 2, 3].map(String).find((k) => k !== guess && k !== runnerUp)!;
+  const before = await mapsDigest(page);
+  await select.selectOption(pick);
+  await expect(secondRow).toHaveAttribute("data-class", pick);
+  await expect(secondRow).toContainText(`${pick}: your choice`);
+  await expect(guessRow).toHaveAttribute("data-class", guess);
+  await expect.poll(() => mapsDigest(page)).not.toBe(before);
+  await select.selectOption("runner-up");
+  await expect(secondRow).toHaveAttribute("data-class", runnerUp);
+
+  // A drawing becomes the input: the maps explain it, and change again when a stroke is added.
+  const heldOut = await mapsDigest(page);
+  await stroke(page, [0.5, 0.15], [0.52, 0.85]);
+  await expect(page.locator(".current-input")).toContainText("your drawing");
+  await expect(fig.locator(".saliency-grid canvas").nth(1)).toHaveAttribute("aria-label", /for your drawing$/);
+  await expect.poll(() => mapsDigest(page)).not.toBe(heldOut);
+  // The guessed row is the draw pad's guess.
+  const drawnGuess = /Guess: (\d)/.exec((await page.locator(".draw-output").textContent())!)![1];
+  await expect(guessRow).toHaveAttribute("data-class", drawnGuess);
+  const one = await mapsDigest(page);
+  // A bar across the top makes the stroke a 7 (or something else): the maps follow.
+  await stroke(page, [0.2, 0.15], [0.55, 0.15]);
+  await expect.poll(() => mapsDigest(page)).not.toBe(one);
+  const secondGuess = /Guess: (\d)/.exec((await page.locator(".draw-output").textContent())!)![1];
+  await expect(guessRow).toHaveAttribute("data-class", secondGuess);
+  await expect(metric(page, "saliency-caption")).toContainText(`The network says ${secondGuess}`);
+  await watch.expectClean();
+});
+
+test("follows the live run's weights: Step changes the maps, and training redraws them at most a few times a second", async ({page}) => {
+  const watch = await openPage(page, "/mnist.html");
+  const fig = figure(page);
+  await expect(fig).toHaveAttribute("data-samples", "0");
+  const initial = await mapsDigest(page);
+  await button(page, "Step").click();
+  await expect(metric(page, "steps")).toHaveText("1");
+  await expect(fig).not.toHaveAttribute("data-samples", "0");
+  await expect.poll(() => mapsDigest(page)).not.toBe(initial);
+  // Train until paused, for 3 s: the figure keeps up, but no more than about 3 redraws a second.
+  await page.getByLabel("Each Train runs").selectOption({label: "until paused"});
+  const redraws = async () => Number(await fig.getAttribute("data-redraws"));
+  const start = await redraws();
+  await button(page, "Train").click();
+  await page.waitForTimeout(3000);
+  await button(page, "Pause").click();
+  const count = (await redraws()) - start;
+  expect(count).toBeGreaterThanOrEqual(3);
+  expect(count).toBeLessThanOrEqual(13);
+  await expect(fig).toHaveAttribute("data-samples", String(await number(page, "samples-seen")));
+  await watch.expectClean();
+});
