@@ -31,11 +31,10 @@ import {readMnist} from "../src/components/datasets/mnist-node.js";
 import {balancedIndices, DATA_SEED, perClassFor, selectSubset, take, type SubsetName} from "../src/components/datasets/subsets.js";
 import type {LabelledImages} from "../src/components/datasets/idx.js";
 import {mnistRun, mnistSchema, MNIST_LAYERS} from "../src/components/experiments/mnist.js";
-import {LEARNING_RATE_RANGE, MOMENTUM_RANGE} from "../src/components/experiments/limits.js";
+import {LEARNING_RATE_RANGE, MAX_EPOCHS, MAX_PARAMETERS, MAX_UNITS, MOMENTUM_RANGE, parameterCount} from "../src/components/experiments/limits.js";
 
-/** Largest layer the CLI builds, and the most weights and biases in one network. */
-export const MAX_UNITS = 4096;
-export const MAX_PARAMETERS = 2_000_000;
+/** Largest layer the CLI builds, and the most weights and biases in one network (experiments/limits.ts: the same for every entry point). */
+export {MAX_UNITS, MAX_PARAMETERS};
 import {LAB_LAYERS} from "../src/components/experiments/lab.js";
 import {labSet} from "../src/components/datasets/lab-node.js";
 import {LAB_DATASETS, type LabDataset} from "../src/components/datasets/lab-sets.js";
@@ -48,9 +47,9 @@ const integer =
       throw new InvalidArgumentError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
     return value;
   };
-const positive = (name: string) => (text: string) => {
+const positive = (name: string, max: number) => (text: string) => {
   const value = Number(text);
-  if (text.trim() === "" || !Number.isFinite(value) || value <= 0) throw new InvalidArgumentError(`${name} must be a finite number > 0, got ${JSON.stringify(text)}`);
+  if (text.trim() === "" || !Number.isFinite(value) || value <= 0 || value > max) throw new InvalidArgumentError(`${name} must be a number > 0 and at most ${max}, got ${JSON.stringify(text)}`);
   return value;
 };
 /** A number in [min, max] (the ranges the pages and URLs use too). */
@@ -68,7 +67,7 @@ const layerList = (text: string) => {
   if (sizes[sizes.length - 1] !== 10) throw new InvalidArgumentError(`the output layer must have 10 units (digits 0–9), got ${sizes[sizes.length - 1]}`);
   const big = sizes.find((n) => n > MAX_UNITS);
   if (big !== undefined) throw new InvalidArgumentError(`layers: ${big.toLocaleString("en")} units in one layer; at most ${MAX_UNITS.toLocaleString("en")}`);
-  const parameters = sizes.slice(1).reduce((sum, n, l) => sum + n * (sizes[l] + 1), 0);
+  const parameters = parameterCount(sizes);
   if (parameters > MAX_PARAMETERS) throw new InvalidArgumentError(`layers ${text} have ${parameters.toLocaleString("en")} weights and biases; at most ${MAX_PARAMETERS.toLocaleString("en")}`);
   return sizes;
 };
@@ -119,7 +118,7 @@ export function program(): Command {
     .addOption(new Option("--lr <eta>", `learning rate η, ${LEARNING_RATE_RANGE[0]} to ${LEARNING_RATE_RANGE[1]}`).default(d.lr.default).argParser(within("--lr", LEARNING_RATE_RANGE)))
     .addOption(new Option("--batch <B>", "minibatch size").default(d.batch.default).argParser(integer("--batch", 1)))
     .addOption(new Option("--momentum <mu>", "classical momentum μ (0 = plain SGD)").default(d.momentum.default).argParser(within("--momentum", MOMENTUM_RANGE)))
-    .addOption(new Option("--epochs <n>", "passes over the training set").default(1).argParser(positive("--epochs")))
+    .addOption(new Option("--epochs <n>", `passes over the training set (more than 0, at most ${MAX_EPOCHS})`).default(1).argParser(positive("--epochs", MAX_EPOCHS)))
     .addOption(new Option("--steps <n>", "stop after exactly n updates (overrides --epochs)").argParser(integer("--steps", 0)))
     .addOption(new Option("--seed <n>", "seed of the initial weights and the sample order").default(d.seed.default).argParser(integer("--seed", 0, mnistSchema.seed.max)))
     .addOption(new Option("--subset <name>", "page: the MNIST page's own subsets; custom: --train/--test").choices(["page", "custom"]).default("custom"))

@@ -11,3 +11,15 @@ export const MOMENTUM_RANGE = [0, 0.99] as const;
 
 /** Seeds: integers from 0 to 2³¹ − 1 (what the pages and the CLI accept). */
 export const SEED_RANGE = [0, 2 ** 31 - 1] as const;
+
+/** Largest layer any entry point builds (CLI, grids, pages). */
+export const MAX_UNITS = 4096;
+
+/** Most weights and biases in one network, for every entry point: `train`, grids (page, URL, CLI, files). */
+export const MAX_PARAMETERS = 2_000_000;
+
+/** Most passes over the training set in one run (`train --epochs`, a grid's epochs). */
+export const MAX_EPOCHS = 100;
+
+/** Weights and biases of a fully-connected network with these layer sizes (input first). */
+export const parameterCount = (layers: readonly number[]): number => layers.slice(1).reduce((sum, n, l) => sum + n * (layers[l] + 1), 0);

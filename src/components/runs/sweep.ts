@@ -8,7 +8,7 @@
  * workers, Node's worker threads and the data loader.
  */
 import {activationNames, deadUnits, evaluate, fingerprint, initNames, Network, Trainer, type ActivationName, type InitName, type OptimizerName, type Samples} from "../nn/index.js";
-import {LEARNING_RATE_RANGE, MOMENTUM_RANGE} from "../experiments/limits.js";
+import {LEARNING_RATE_RANGE, MAX_EPOCHS, MAX_PARAMETERS, MOMENTUM_RANGE, parameterCount} from "../experiments/limits.js";
 
 export const SWEEP_FORMAT = "digit-workbook/sweep";
 export const SWEEP_VERSION = 1;
@@ -133,7 +133,7 @@ export function validateGrid(input: unknown): SweepGrid {
       return x;
     }),
     seeds: integerIn("seeds", g.seeds, 1, 20),
-    epochs: integerIn("epochs", g.epochs, 1, 20),
+    epochs: integerIn("epochs", g.epochs, 1, MAX_EPOCHS),
     batch: integerIn("batch", g.batch, 1, 1000),
     optimizer: g.optimizer,
     momentum: g.momentum,
@@ -142,6 +142,11 @@ export function validateGrid(input: unknown): SweepGrid {
   if (!["sgd", "momentum", "adam"].includes(grid.optimizer)) throw new GridError(`invalid optimizer: ${show(grid.optimizer)} (expected sgd, momentum or adam)`);
   if (typeof grid.momentum !== "number" || !(grid.momentum >= MOMENTUM_RANGE[0] && grid.momentum <= MOMENTUM_RANGE[1]))
     throw new GridError(`invalid momentum: ${show(grid.momentum)} (expected a number from ${MOMENTUM_RANGE[0]} to ${MOMENTUM_RANGE[1]})`);
+  const parameters = parameterCount([data.inputSize, ...grid.hidden, data.classes]);
+  if (parameters > MAX_PARAMETERS)
+    throw new GridError(
+      `invalid hidden: ${grid.hidden.length > 6 ? `${grid.hidden.length} layers` : grid.hidden.join(", ")} make ${parameters.toLocaleString("en")} weights and biases (at most ${MAX_PARAMETERS.toLocaleString("en")}, as for train)`,
+    );
   const runs = runCount(grid);
   if (runs > MAX_RUNS) throw new GridError(`too many runs: ${runs} (inits × activations × lrs × seeds; at most ${MAX_RUNS})`);
   return grid;
