@@ -257,3 +257,14 @@ test("a worker terminated from outside is detected by its silence and its run re
   await expect(metric(page, "message")).toContainText("A worker died under a run (the worker stopped answering (nothing for 10 s)); its run was retried on a fresh worker.");
   await expect(page.getByText(/failed and was skipped/)).toHaveCount(0);
 });
+
+test("a link's values that the schema accepts run as written: train, B, epochs, seeds and μ are kept, with no note", async ({page}) => {
+  const watch = await openPage(page, "/compare.html?init=he-normal&act=relu&lr=0.1&train=777&test=200&batch=7&epochs=20&seeds=8&opt=momentum&mu=0.5");
+  await expect(metric(page, "runs-total")).toHaveText("8");
+  await expect(page.locator("p.grid-size")).toContainText("each 20 epochs of 777 images, 784 → 16 → 16 → 10, B = 7");
+  const search = new URLSearchParams(await page.evaluate(() => location.search));
+  for (const [key, value] of Object.entries({train: "777", batch: "7", epochs: "20", seeds: "8", opt: "momentum", mu: "0.5"})) expect(search.get(key), key).toBe(value);
+  await expect(metric(page, "url-problems")).toHaveCount(0);
+  await page.getByRole("button", {name: "Cancel"}).click();
+  await watch.expectClean();
+});
