@@ -24,6 +24,7 @@ import {
   journalHeader,
   journalLine,
   logSpace,
+  MAX_RUNS,
   mergeSweepFiles,
   parseShard,
   readJournal,
@@ -59,6 +60,14 @@ const numbers = (flag: string) => (text: string) =>
     if (!Number.isFinite(v)) throw new InvalidArgumentError(`${flag}: ${JSON.stringify(s)} is not a number`);
     return v;
   });
+/** "lo,hi,n": two learning rates and how many log-spaced values to take between them (1 to MAX_RUNS). */
+export const lrRange = (text: string): [number, number, number] => {
+  const parts = numbers("--lr-range")(text);
+  if (parts.length !== 3) throw new InvalidArgumentError(`--lr-range must be three numbers lo,hi,n, got ${JSON.stringify(text)}`);
+  const [lo, hi, n] = parts;
+  if (!Number.isInteger(n) || n < 1 || n > MAX_RUNS) throw new InvalidArgumentError(`--lr-range: n must be a whole number from 1 to ${MAX_RUNS}, got ${JSON.stringify(names(text)[2])}`);
+  return [lo, hi, n];
+};
 const whole =
   (flag: string, max = Number.MAX_SAFE_INTEGER) =>
   (text: string) => {
@@ -211,7 +220,7 @@ export function program(): Command {
     .addOption(new Option("--init <names>", "initialisers, comma-separated").default(d.inits.join(",")))
     .addOption(new Option("--activation <names>", "hidden activations, comma-separated").default(d.activations.join(",")))
     .addOption(new Option("--lr <list>", "learning rates η, comma-separated (1e-4 to 10)").argParser(numbers("--lr")))
-    .addOption(new Option("--lr-range <lo,hi,n>", "n log-spaced learning rates from lo to hi").default([0.001, 1, 6], "0.001,1,6").argParser(numbers("--lr-range")))
+    .addOption(new Option("--lr-range <lo,hi,n>", "n log-spaced learning rates from lo to hi").default([0.001, 1, 6], "0.001,1,6").argParser(lrRange))
     .addOption(new Option("--seeds <n>", "replicates: seeds 1 … n").default(d.seeds).argParser(whole("--seeds")))
     .addOption(new Option("--train <n>", "training images (the first n of the MNIST page's subset)").default(d.train).argParser(whole("--train")))
     .addOption(new Option("--test <n>", "test images (the first n of the page's test subset)").default(d.test).argParser(whole("--test")))
@@ -219,7 +228,7 @@ export function program(): Command {
     .addOption(new Option("--epochs <n>").default(d.epochs).argParser(whole("--epochs")))
     .addOption(new Option("--batch <B>", "minibatch size").default(d.batch).argParser(whole("--batch")))
     .addOption(new Option("--optimizer <name>").choices(["sgd", "momentum", "adam"]).default(d.optimizer))
-    .addOption(new Option("--momentum <mu>").default(d.momentum).argParser(Number))
+    .addOption(new Option("--momentum <mu>", "μ of --optimizer momentum (must stay 0 with sgd or adam)").default(d.momentum).argParser(Number))
     .addOption(
       new Option("--workers <n>", `worker threads (0: this thread; at most ${MAX_WORKERS}, and never more than there are runs)`)
         .default(Math.min(MAX_WORKERS, Math.max(1, availableParallelism())))

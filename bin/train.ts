@@ -37,7 +37,8 @@ import {LEARNING_RATE_RANGE, MAX_EPOCHS, MAX_PARAMETERS, MAX_UNITS, MOMENTUM_RAN
 export {MAX_UNITS, MAX_PARAMETERS};
 import {LAB_LAYERS} from "../src/components/experiments/lab.js";
 import {labSet} from "../src/components/datasets/lab-node.js";
-import {LAB_DATASETS, type LabDataset} from "../src/components/datasets/lab-sets.js";
+import {LAB_DATASETS, LAB_SETS, type LabDataset} from "../src/components/datasets/lab-sets.js";
+import {SUBSETS} from "../src/components/datasets/subsets.js";
 
 const integer =
   (name: string, min: number, max = Number.MAX_SAFE_INTEGER) =>
@@ -117,7 +118,11 @@ export function program(): Command {
     .addOption(new Option("--optimizer <name>", "sgd (momentum when --momentum > 0) or adam").choices(["sgd", "adam"]).default(d.optimizer.default))
     .addOption(new Option("--lr <eta>", `learning rate η, ${LEARNING_RATE_RANGE[0]} to ${LEARNING_RATE_RANGE[1]}`).default(d.lr.default).argParser(within("--lr", LEARNING_RATE_RANGE)))
     .addOption(new Option("--batch <B>", "minibatch size").default(d.batch.default).argParser(integer("--batch", 1)))
-    .addOption(new Option("--momentum <mu>", "classical momentum μ (0 = plain SGD)").default(d.momentum.default).argParser(within("--momentum", MOMENTUM_RANGE)))
+    .addOption(
+      new Option("--momentum <mu>", "classical momentum μ with --optimizer sgd (0 = plain SGD; ignored, with a note, by adam)")
+        .default(d.momentum.default)
+        .argParser(within("--momentum", MOMENTUM_RANGE)),
+    )
     .addOption(new Option("--epochs <n>", `passes over the training set (more than 0, at most ${MAX_EPOCHS})`).default(1).argParser(positive("--epochs", MAX_EPOCHS)))
     .addOption(new Option("--steps <n>", "stop after exactly n updates (overrides --epochs)").argParser(integer("--steps", 0)))
     .addOption(new Option("--seed <n>", "seed of the initial weights and the sample order").default(d.seed.default).argParser(integer("--seed", 0, mnistSchema.seed.max)))
@@ -257,6 +262,33 @@ export function train(options: ReturnType<Command["opts"]>): TrainResult {
   };
 }
 
+/**
+ * Flags the parsed configuration would ignore. Returns the refusals (a flag that cannot take
+ * effect: exit 2) and the notes (a flag the pages' printed commands pass on purpose, ignored but
+ * said on stderr, so those commands keep working and keep their fingerprints).
+ */
+export function ignoredFlags(command: Command): {refused: string[]; notes: string[]} {
+  const o = command.opts() as {dataset: string; subset: string; optimizer: string; momentum: number; train: number; test: number; steps?: number; epochs: number};
+  const given = (name: string) => command.getOptionValueSource(name) === "cli";
+  const refused: string[] = [],
+    notes: string[] = [];
+  const lab = o.dataset !== "mnist";
+  for (const name of ["train", "test"] as const) {
+    if (!given(name)) continue;
+    if (lab) {
+      const set = LAB_SETS[o.dataset as LabDataset][name];
+      refused.push(`--${name} ${o[name]} has no effect with --dataset ${o.dataset}: its ${name} set is fixed at ${set.count.toLocaleString("en")} images; drop --${name}`);
+    } else if (o.subset === "page") {
+      const n = SUBSETS[name].perClass * 10;
+      refused.push(`--${name} ${o[name]} has no effect with --subset page: the page's ${name} subset is fixed at ${n.toLocaleString("en")} images; drop --${name} or use --subset custom`);
+    }
+  }
+  if (lab && given("subset")) refused.push(`--subset ${o.subset} has no effect with --dataset ${o.dataset}: --subset chooses among MNIST's images; drop --subset`);
+  if (given("momentum") && o.optimizer === "adam" && o.momentum !== 0) notes.push(`--momentum ${o.momentum} is ignored with --optimizer adam (Adam's β₁ = 0.9 plays that part)`);
+  if (given("epochs") && o.steps !== undefined) notes.push(`--epochs ${o.epochs} is ignored: --steps ${o.steps} sets the run's length`);
+  return {refused, notes};
+}
+
 export function main(argv: string[]): number {
   const command = program().exitOverride();
   try {
@@ -265,6 +297,10 @@ export function main(argv: string[]): number {
     const code = (error as {exitCode?: number}).exitCode;
     return code === 0 ? 0 : 2;
   }
+  const {refused, notes} = ignoredFlags(command);
+  for (const text of refused) process.stderr.write(`train: ${text}\n`);
+  if (refused.length) return 2;
+  for (const text of notes) process.stderr.write(`train: note: ${text}\n`);
   try {
     const result = train(command.opts());
     process.stdout.write(JSON.stringify(result, null, 2) + "\n");

@@ -216,6 +216,12 @@ describe("main (in-process)", () => {
     [["--layers", "784,100000,10"], "100,000 units in one layer; at most 4,096"],
     [["--layers", "784,1000000,10"], "at most 4,096"],
     [["--layers", "784,4000,400,10"], "weights and biases; at most 2,000,000"],
+    // Flags the configuration would ignore are refused, naming the flag and why.
+    [["--subset", "page", "--train", "5000"], "--train 5000 has no effect with --subset page: the page's train subset is fixed at 30,000 images"],
+    [["--subset", "page", "--test", "200"], "--test 200 has no effect with --subset page"],
+    [["--dataset", "procedural", "--train", "100"], "--train 100 has no effect with --dataset procedural: its train set is fixed at 6,000 images"],
+    [["--dataset", "mnist16", "--test", "100"], "--test 100 has no effect with --dataset mnist16"],
+    [["--dataset", "procedural", "--subset", "page"], "--subset page has no effect with --dataset procedural"],
   ])("%j exits 2 naming %s on stderr, without training", (args, named) => {
     const {code, stdout, stderr} = run(args);
     expect(code).toBe(2);
@@ -249,6 +255,21 @@ describe("main (in-process)", () => {
     expect(checkOut(join(dir, "new.json"))).toBe(join(dir, "new.json"));
     expect(checkOut(existing, true)).toBe(existing);
     expect(() => checkOut(existing)).toThrow(/exists; pass --force/);
+  });
+
+  it("--momentum with --optimizer adam (as the MNIST page prints it) runs, says on stderr that μ is ignored, and keeps the fingerprint", () => {
+    const args = ["--dataset", "procedural", "--optimizer", "adam", "--lr", "0.001", "--steps", "20", "--quiet"];
+    const withMu = run([...args, "--momentum", "0.9"]);
+    const without = run(args);
+    expect(withMu.code, withMu.stderr).not.toBe(2);
+    expect(withMu.stderr).toContain("train: note: --momentum 0.9 is ignored with --optimizer adam");
+    expect(without.stderr).not.toContain("ignored");
+    expect(JSON.parse(withMu.stdout).fingerprint).toBe(JSON.parse(without.stdout).fingerprint);
+    // SGD with --momentum is classical momentum: nothing ignored, nothing said.
+    const sgd = run(["--dataset", "procedural", "--optimizer", "sgd", "--momentum", "0.5", "--steps", "5", "--quiet"]);
+    expect(sgd.stderr).not.toContain("ignored");
+    const epochs = run(["--dataset", "procedural", "--steps", "5", "--epochs", "2", "--quiet"]);
+    expect(epochs.stderr).toContain("--epochs 2 is ignored: --steps 5 sets the run's length");
   });
 
   it("--help exits 0", () => {

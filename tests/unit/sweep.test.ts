@@ -45,6 +45,9 @@ describe("validateGrid", () => {
     [{seeds: 0}, /invalid seeds: 0/],
     [{hidden: [16, 0]}, /invalid hidden\[1\]: 0/],
     [{momentum: 1}, /invalid momentum: 1/],
+    // μ is read only by optimizer "momentum": beside sgd or adam it would be ignored.
+    [{optimizer: "adam", momentum: 0.9}, /^invalid momentum: 0.9 with optimizer adam \(only optimizer momentum uses μ; set optimizer to momentum, or momentum to 0\)$/],
+    [{optimizer: "sgd", momentum: 0.5}, /invalid momentum: 0.5 with optimizer sgd/],
   ])("refuses %j naming the field", (over, message) => {
     expect(() => validateGrid({...DEFAULT_GRID, ...over})).toThrow(GridError);
     expect(() => validateGrid({...DEFAULT_GRID, ...over})).toThrow(message);

@@ -142,6 +142,9 @@ export function validateGrid(input: unknown): SweepGrid {
   if (!["sgd", "momentum", "adam"].includes(grid.optimizer)) throw new GridError(`invalid optimizer: ${show(grid.optimizer)} (expected sgd, momentum or adam)`);
   if (typeof grid.momentum !== "number" || !(grid.momentum >= MOMENTUM_RANGE[0] && grid.momentum <= MOMENTUM_RANGE[1]))
     throw new GridError(`invalid momentum: ${show(grid.momentum)} (expected a number from ${MOMENTUM_RANGE[0]} to ${MOMENTUM_RANGE[1]})`);
+  // Only optimizer "momentum" reads μ: a μ beside sgd or adam would be ignored, so it is refused.
+  if (grid.momentum !== 0 && grid.optimizer !== "momentum")
+    throw new GridError(`invalid momentum: ${show(grid.momentum)} with optimizer ${grid.optimizer} (only optimizer momentum uses μ; set optimizer to momentum, or momentum to 0)`);
   const parameters = parameterCount([data.inputSize, ...grid.hidden, data.classes]);
   if (parameters > MAX_PARAMETERS)
     throw new GridError(
