@@ -115,6 +115,8 @@ test("follows the live run's weights: Step changes the maps, and training redraw
   const count = (await redraws()) - start;
   expect(count).toBeGreaterThanOrEqual(3);
   expect(count).toBeLessThanOrEqual(13);
-  await expect(fig).toHaveAttribute("data-samples", String(await number(page, "samples-seen")));
+  // Once the worker's paused state has arrived, the figure shows the weights the run stopped with.
+  await expect(metric(page, "status")).toHaveText("paused");
+  await expect.poll(async () => (await fig.getAttribute("data-samples")) === String(await number(page, "samples-seen"))).toBe(true);
   await watch.expectClean();
 });
