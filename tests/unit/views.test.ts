@@ -4,7 +4,7 @@
 import {describe, expect, it} from "vitest";
 import {actionApplies, countWords, runPanel, trainingMetrics} from "../../src/components/views/run-panel.js";
 import {applyChange, runSettings, watchSetting, type SettingsOptions} from "../../src/components/views/settings.js";
-import {checkNumber} from "../../src/components/views/number-control.js";
+import {checkNumber, numberControl} from "../../src/components/views/number-control.js";
 import {Emitter, type Run, type RunStateBase, type RunStatus} from "../../src/components/runs/run.js";
 import {labSchema} from "../../src/components/experiments/lab.js";
 import {mnistSchema} from "../../src/components/experiments/mnist.js";
@@ -210,5 +210,48 @@ describe("activationPoints", () => {
     expect(sig.find((p) => p.z === 0)!.value).toBe(0.25);
     expect(new Set(slope("relu").map((p) => p.value))).toEqual(new Set([0, 1]));
     expect(() => activationPoints("swish")).toThrow(/invalid activation/);
+  });
+});
+
+describe("numberControl's refusal quotes what was typed", () => {
+  const tick = () => new Promise((resolve) => setTimeout(resolve, 5));
+  /** What a browser does with a character a number box will not take: beforeinput, and no input. */
+  const typeDropped = (box: HTMLInputElement, text: string) => {
+    for (const data of text) box.dispatchEvent(new InputEvent("beforeinput", {inputType: "insertText", data, bubbles: true, cancelable: true}));
+  };
+
+  it('"Infinity" typed into an emptied box is refused as Infinity, not "(empty)", and the value in use comes back', async () => {
+    const control = numberControl({label: "Weight", name: "w", value: 0.5, min: -20, max: 20});
+    const box = control.querySelector("input")!;
+    const message = control.querySelector('[data-metric="refused-w"]')!;
+    box.value = "";
+    box.dispatchEvent(new Event("input", {bubbles: true}));
+    typeDropped(box, "Infinity");
+    await tick();
+    expect(message.textContent).toBe("w = Infinity refused (not a number); still using 0.5.");
+    box.dispatchEvent(new Event("change", {bubbles: true}));
+    expect(message.textContent).toBe("w = Infinity refused (not a number); still using 0.5.");
+    expect(box.value).toBe("0.5");
+    expect(control.value).toBe(0.5);
+  });
+
+  it("letters after a number the box still shows are quoted on their own; an emptied box is still (empty)", async () => {
+    const control = numberControl({label: "Weight", name: "w", value: 2, min: -20, max: 20});
+    const box = control.querySelector("input")!;
+    const message = control.querySelector('[data-metric="refused-w"]')!;
+    typeDropped(box, "abc");
+    await tick();
+    expect(message.textContent).toBe("w = abc refused (not a number); still using 2.");
+    expect(box.getAttribute("aria-invalid")).toBeNull();
+    box.value = "";
+    box.dispatchEvent(new Event("input", {bubbles: true}));
+    box.dispatchEvent(new Event("change", {bubbles: true}));
+    expect(message.textContent).toBe("w = (empty) refused (not a number); still using 2.");
+    // A number typed afterwards is taken as before.
+    box.value = "3";
+    box.dispatchEvent(new Event("input", {bubbles: true}));
+    box.dispatchEvent(new Event("change", {bubbles: true}));
+    expect(control.value).toBe(3);
+    expect(message.textContent).toBe("");
   });
 });

@@ -79,17 +79,54 @@ export function numberControl({label, name, value, min, max, integer = false, sl
     current = next;
     root.dispatchEvent(new Event("input", {bubbles: true}));
   };
+  // A number box hides text it cannot parse: box.value is "" for "Infinity" or "1e" (badInput),
+  // and Chromium drops letters before they reach the box (beforeinput without input). So what
+  // was typed is followed here, from the beforeinput events, for the message to quote it.
+  let raw = "",
+    blocked = false,
+    // The text that stands if the last edit never reaches the box (null: no edit awaits its input event).
+    ifDropped: string | null = null;
+  /** The text in the box, or what was typed into it when the box cannot show it. */
+  const typed = () => (box.value !== "" ? box.value : blocked || box.validity.badInput ? raw : "");
+  /** The browser dropped the last edit: the box is unchanged, but the message quotes what was typed. */
+  const dropped = () => {
+    if (ifDropped === null) return;
+    blocked = true;
+    raw = ifDropped;
+    ifDropped = null;
+    if (raw === "") return;
+    refuse(raw, "not a number");
+    if (box.value !== "") box.removeAttribute("aria-invalid");
+  };
+  box.addEventListener("beforeinput", (event) => {
+    dropped();
+    const insert = event.inputType.startsWith("insert") && !!event.data;
+    if (!insert && event.inputType !== "deleteContentBackward") return;
+    const edit = (text: string) => (insert ? text + event.data : text.slice(0, -1));
+    // Text the box cannot show goes on from what was typed; after a number the box still shows,
+    // only the dropped characters are quoted (the box's selection is unknown).
+    ifDropped = edit(blocked || box.validity.badInput ? raw : "");
+    raw = edit(blocked ? raw : typed());
+    setTimeout(dropped);
+  });
   // While typing: mark the box, but commit only on Enter or leaving the box (change).
   box.addEventListener("input", (event) => {
     event.stopPropagation();
-    const checked = checkNumber(box.value, {min, max, integer});
-    if (typeof checked === "string") refuse(box.value, checked);
+    ifDropped = null;
+    blocked = false;
+    if (box.value !== "") raw = box.value;
+    else if (!box.validity.badInput) raw = "";
+    const text = typed();
+    const checked = checkNumber(text, {min, max, integer});
+    if (typeof checked === "string") refuse(text, box.validity.badInput ? "not a number" : checked);
     else box.removeAttribute("aria-invalid");
   });
   box.addEventListener("change", (event) => {
     event.stopPropagation();
-    const text = box.value;
-    const checked = checkNumber(text, {min, max, integer});
+    const text = typed();
+    raw = "";
+    blocked = false;
+    const checked = box.value === "" && text !== "" ? "not a number" : checkNumber(text, {min, max, integer});
     if (typeof checked === "string") {
       // The message stays; the box shows the value in use again, so it is no longer invalid.
       refuse(text, checked);
@@ -112,6 +149,8 @@ export function numberControl({label, name, value, min, max, integer = false, sl
       const checked = checkNumber(String(next), {min, max, integer});
       if (typeof checked === "string") throw new RangeError(`invalid ${name}: ${next} (${checked})`);
       current = checked;
+      raw = "";
+      blocked = false;
       message.textContent = "";
       box.removeAttribute("aria-invalid");
       show();
