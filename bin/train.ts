@@ -234,7 +234,7 @@ export function train(options: ReturnType<Command["opts"]>): TrainResult {
   const ev = evaluate(network, testSamples);
   if (outPath) {
     try {
-      writeFileSync(outPath, JSON.stringify(toJSON(network, {training, subset: o.subset, steps: trainer.steps})), {flag: o.force ? "w" : "wx"});
+      writeFileSync(outPath, JSON.stringify(toJSON(network, {training, subset: o.subset, steps: trainer.steps, samplesSeen: trainer.samplesSeen})), {flag: o.force ? "w" : "wx"});
     } catch (error) {
       throw new Error(`cannot write --out ${o.out}: ${(error as Error).message}`);
     }

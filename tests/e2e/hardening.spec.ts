@@ -1,9 +1,11 @@
 // What a careless reader can do to the MNIST page: links with exact or out-of-range values, typed
 // values outside a control's range, saving and loading the network, and opening the built site
 // from a plain static server (playwright.config.ts serves dist/ with python3 -m http.server).
+import {execFileSync} from "node:child_process";
 import {readFileSync, writeFileSync} from "node:fs";
 import {expect, test, type Page} from "@playwright/test";
 import {openPage} from "./helpers.js";
+import {fingerprint} from "../../src/components/nn/fingerprint.js";
 
 const metric = (page: Page, name: string) => page.locator(`[data-metric="${name}"]`);
 const button = (page: Page, name: string) => page.getByRole("button", {name, exact: true});
@@ -117,6 +119,46 @@ test("Save then Load gives back the same network: same fingerprint and updates, 
   writeFileSync(notJson, "hello");
   await page.getByLabel("Load network").setInputFiles(notJson);
   await expect(metric(page, "load-message")).toContainText("NetworkFileError: not JSON");
+  await watch.expectClean();
+});
+
+test("a network saved by train --out loads with its η, B, μ and optimiser; a file's bad value or huge weights are the file's problem", async ({page}, testInfo) => {
+  const out = testInfo.outputPath("cli-net.json");
+  const args = ["--subset", "page", "--quiet", "--optimizer", "sgd", "--lr", "0.05", "--batch", "16", "--momentum", "0.5", "--seed", "7", "--steps", "5", "--out", out];
+  const cli = JSON.parse(execFileSync(process.execPath, ["--import", "tsx", "bin/train.ts", ...args], {encoding: "utf8"}));
+  const watch = await openPage(page, "/mnist.html");
+  await page.getByLabel("Load network").setInputFiles(out);
+  await expect(metric(page, "fingerprint")).toHaveText(cli.fingerprint);
+  await expect(metric(page, "steps")).toHaveText("5");
+  await expect(box(page, /Learning rate/)).toHaveValue("0.05");
+  await expect(box(page, /Minibatch/)).toHaveValue("16");
+  await expect(box(page, /Momentum/)).toHaveValue("0.5");
+  await expect(box(page, /^Seed/)).toHaveValue("7");
+  await expect(metric(page, "load-message")).toContainText("the controls now hold its settings (from the training options that train --out wrote)");
+  // The page's command repeats the loaded run.
+  await expect(page.locator("pre.command")).toContainText("--optimizer sgd --lr 0.05 --batch 16 --momentum 0.5 --seed 7");
+
+  // A value the page refuses is the file's problem, named with the file; nothing changes.
+  const json = JSON.parse(readFileSync(out, "utf8"));
+  json.meta.training.learningRate = 50;
+  const badLr = testInfo.outputPath("bad-lr.json");
+  writeFileSync(badLr, JSON.stringify(json));
+  await page.getByLabel("Load network").setInputFiles(badLr);
+  await expect(metric(page, "load-message")).toContainText("bad-lr.json was not loaded: NetworkFileError: file bad-lr.json: lr 50 refused (expected a number from 0.0001 to 10)");
+  await expect(metric(page, "load-message")).not.toContainText("URL parameter");
+  await expect(box(page, /Learning rate/)).toHaveValue("0.05");
+
+  // Weights of 1e300 are finite but no view can draw them: refused at Load, before any view sees them.
+  const huge = JSON.parse(readFileSync(out, "utf8"));
+  huge.layers[0].weights[0] = 1e300;
+  huge.fingerprint = fingerprint(
+    huge.layers.map((l: {fanIn: number; fanOut: number; weights: number[]; biases: number[]}) => ({...l, weights: Float64Array.from(l.weights), biases: Float64Array.from(l.biases)})),
+  );
+  const hugeFile = testInfo.outputPath("huge.json");
+  writeFileSync(hugeFile, JSON.stringify(huge));
+  await page.getByLabel("Load network").setInputFiles(hugeFile);
+  await expect(metric(page, "load-message")).toContainText("huge.json was not loaded: NetworkFileError: layers[0].weights[0]: 1e+300 is too large");
+  await expect(metric(page, "fingerprint")).toHaveText(cli.fingerprint);
   await watch.expectClean();
 });
 

@@ -46,6 +46,12 @@ test("editing a weight changes an output bar and the fingerprint", async ({page}
   await box.fill("50");
   await box.press("Enter");
   await expect(metric(page, "refused-w")).toContainText("w = 50 refused");
+  // Text the number box cannot hold is quoted as typed, not as "(empty)".
+  await box.fill("");
+  await box.pressSequentially("Infinity");
+  await box.press("Enter");
+  await expect(metric(page, "refused-w")).toContainText("w = Infinity refused (not a number); still using 15.");
+  await expect(box).toHaveValue("15");
   await watch.expectClean();
 });
 
