@@ -77,6 +77,13 @@ test("a tampered URL falls back and names the parameter it ignored", async ({pag
   await watch.expectClean();
 });
 
+test("a grid over the workbook's parameter cap is refused on the page, as train refuses it, and the report stays", async ({page}) => {
+  const watch = await openPage(page, "/compare.html?hidden=512,512,512,512,512,512,512,512");
+  await expect(metric(page, "url-problems")).toContainText("2,245,642 weights and biases (at most 2,000,000, as for train)");
+  await expect(metric(page, "status")).toHaveText("build-time report");
+  await watch.expectClean();
+});
+
 test("Re-run here recomputes the report in the browser with the same fingerprints", async ({page}) => {
   test.setTimeout(150_000);
   const watch = await openPage(page, "/compare.html");
