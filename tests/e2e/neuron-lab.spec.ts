@@ -316,12 +316,22 @@ test("at 1 update / s every update's pulse plays to its end before the next; at 
   const p2 = await pulse(page);
   await button(page, "Train").click();
   await expect.poll(() => number(page, "steps"), {timeout: 10_000}).toBeGreaterThan(updates + steps0 + 50);
-  await button(page, "Pause").click();
+  // While it trains at full speed, no pulse has started.
   expect((await pulse(page)).started).toBe(p2.started);
-  // A Step plays its whole sweep.
+  await button(page, "Pause").click();
+  await expect(metric(page, "status")).toHaveText("paused");
+  // At rest the view may sweep the sample it stopped on once; let that end, then a Step plays its whole sweep.
+  await expect
+    .poll(async () => {
+      const p = await pulse(page);
+      return p.completed === p.started && !p.playing;
+    })
+    .toBe(true);
+  const p3 = await pulse(page);
+  expect(p3.started - p2.started).toBeLessThanOrEqual(1);
   await button(page, "Step").click();
-  await expect.poll(async () => (await pulse(page)).started).toBe(p2.started + 1);
-  await expect.poll(async () => (await pulse(page)).completed, {timeout: 5000}).toBe(p2.started + 1);
+  await expect.poll(async () => (await pulse(page)).started).toBe(p3.started + 1);
+  await expect.poll(async () => (await pulse(page)).completed, {timeout: 5000}).toBe(p3.started + 1);
   expect(warnings()).toEqual([]);
   await watch.expectClean();
 });

@@ -225,3 +225,16 @@ describe("the Compare page's URL state", async () => {
     expect(problems.map((p) => p.split(" ")[2])).toEqual(['init="magic"', 'seeds="99"', 'smooth="2"']);
   });
 });
+
+describe("grid messages quote long values short", () => {
+  it("a 10,000-character initialisation is named by its first characters and its length", () => {
+    let message = "";
+    try {
+      validateGrid({...DEFAULT_GRID, inits: ["x".repeat(10_000)]} as unknown as SweepGrid);
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain("(10,000 characters)");
+    expect(message.length).toBeLessThan(300);
+  });
+});

@@ -8,6 +8,7 @@
  * workers, Node's worker threads and the data loader.
  */
 import {activationNames, deadUnits, evaluate, fingerprint, initNames, Network, Trainer, type ActivationName, type InitName, type OptimizerName, type Samples} from "../nn/index.js";
+import {shorten} from "../experiments/params.js";
 import {LEARNING_RATE_RANGE, MAX_EPOCHS, MAX_PARAMETERS, MOMENTUM_RANGE, parameterCount} from "../experiments/limits.js";
 
 export const SWEEP_FORMAT = "digit-workbook/sweep";
@@ -90,7 +91,8 @@ export class GridError extends Error {
 }
 
 const KEYS = Object.keys(DEFAULT_GRID) as (keyof SweepGrid)[];
-const show = (v: unknown) => (typeof v === "number" ? String(v) : JSON.stringify(v));
+/** A value for a message: numbers as written, text quoted (a long text short: params.ts shorten), anything else as JSON. */
+const show = (v: unknown) => (typeof v === "number" ? String(v) : typeof v === "string" ? `"${shorten(v)}"` : JSON.stringify(v));
 const integerIn = (name: string, v: unknown, lo: number, hi: number) => {
   if (typeof v !== "number" || !Number.isInteger(v) || v < lo || v > hi) throw new GridError(`invalid ${name}: ${show(v)} (expected a whole number from ${lo} to ${hi})`);
   return v;
@@ -110,7 +112,7 @@ const list = <T>(name: string, v: unknown, check: (x: unknown, i: number) => T, 
  */
 export function validateGrid(input: unknown): SweepGrid {
   if (input === null || typeof input !== "object" || Array.isArray(input)) throw new GridError("invalid grid: expected an object");
-  for (const key of Object.keys(input)) if (!(KEYS as string[]).includes(key)) throw new GridError(`unknown grid key: ${JSON.stringify(key)} (known: ${KEYS.join(", ")})`);
+  for (const key of Object.keys(input)) if (!(KEYS as string[]).includes(key)) throw new GridError(`unknown grid key: ${show(key)} (known: ${KEYS.join(", ")})`);
   const g = {...DEFAULT_GRID, ...(input as Partial<SweepGrid>)};
   if (!(g.dataset in DATASETS)) throw new GridError(`invalid dataset: ${show(g.dataset)} (expected one of ${Object.keys(DATASETS).join(", ")})`);
   const data = DATASETS[g.dataset];
@@ -194,7 +196,7 @@ export function shardRuns(runs: SweepRun[], index: number, count: number): Sweep
 /** Parses "i/n". throws GridError naming the text. */
 export function parseShard(text: string): {index: number; count: number} {
   const m = /^(\d+)\/(\d+)$/.exec(text.trim());
-  if (!m) throw new GridError(`invalid shard: ${JSON.stringify(text)} (expected i/n, e.g. 2/8)`);
+  if (!m) throw new GridError(`invalid shard: ${show(text)} (expected i/n, e.g. 2/8)`);
   const index = Number(m[1]),
     count = Number(m[2]);
   shardRuns([], index, count);
