@@ -27,7 +27,20 @@ describe("Network.inputGradient (∂z_c/∂x, the saliency map)", () => {
     fc.assert(
       fc.property(fc.integer({min: 0, max: 2 ** 32 - 1}), fc.constantFrom(...activationNames), fc.constantFrom(...headNames), fc.integer({min: 0, max: 2}), (seed, act, headName, c) => {
         const {network, input} = setup(act, headName, seed);
-        const check = inputGradientCheck(network, input, c);
+        // ReLU and leaky ReLU have a kink at z = 0, where the slope is not defined: a central
+        // difference that straddles it measures neither side. Inputs that put a hidden unit within
+        // 1e-3 of its kink are not this property's business (a perturbation of 1e-5 moves z by far less).
+        if (act === "relu" || act === "leaky-relu")
+          fc.pre(
+            network
+              .trace(input)
+              .z.slice(0, -1)
+              .every((z) => Array.from(z).every((v) => Math.abs(v) > 1e-3)),
+          );
+        // Floor 1e-4 on the relative error's denominator: a central difference carries rounding noise of
+        // about 1e-16 · |z| / ε ≈ 1e-11, which over a gradient of 1e-9 (a saturated sigmoid) reads as a
+        // large relative error; a real error on any slope above 1e-4 still shows.
+        const check = inputGradientCheck(network, input, c, {floor: 1e-4});
         expect(check.checked).toBe(6);
         expect(check.maxRelativeError, `${act} ${headName} seed ${seed} class ${c}`).toBeLessThan(1e-6);
       }),
