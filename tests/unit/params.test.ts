@@ -184,3 +184,18 @@ describe("shorten", () => {
     expect(problems[0]).toContain("10,000 characters");
   });
 });
+
+describe("trainCommand and the pages' commands", () => {
+  it("prints each flag with its value as held, in order; the MNIST and lab commands keep their exact form", async () => {
+    const {trainCommand} = await import("../../src/components/experiments/params.js");
+    const {mnistCommand} = await import("../../src/components/experiments/mnist.js");
+    const {labCommand} = await import("../../src/components/experiments/lab.js");
+    expect(trainCommand({subset: "page", lr: 0.0123456789})).toBe("npm run -s train -- --subset page --lr 0.0123456789");
+    expect(mnistCommand({activation: "relu", init: "he-normal", optimizer: "sgd", lr: 0.01, batch: 32, momentum: 0.9, seed: 1}, 12)).toBe(
+      "npm run -s train -- --subset page --activation relu --init he-normal --optimizer sgd --lr 0.01 --batch 32 --momentum 0.9 --seed 1 --steps 12",
+    );
+    expect(labCommand({dataset: "mnist16", lr: 0.1, batch: 8, momentum: 0.5, seed: 3}, 6)).toBe(
+      "npm run -s train -- --dataset mnist16 --layers 256,16,12,10 --activation relu --init he-normal --optimizer sgd --lr 0.1 --batch 8 --momentum 0.5 --seed 3 --steps 6",
+    );
+  });
+});

@@ -7,7 +7,7 @@
 import type {NetworkConfig, TrainingOptions} from "../nn/index.js";
 import {LAB_DATASETS, LAB_SETS} from "../datasets/lab-sets.js";
 import {LEARNING_RATE_RANGE, MOMENTUM_RANGE, SEED_RANGE} from "./limits.js";
-import {choice, number, type Values} from "./params.js";
+import {choice, number, trainCommand, type Values} from "./params.js";
 
 export const LAB_LAYERS = [256, 16, 12, 10];
 
@@ -31,17 +31,6 @@ export function labRun(values: LabValues): {network: NetworkConfig; training: Tr
 
 /** The CLI command that repeats a page run for `steps` updates on the same fixed set. */
 export function labCommand(values: LabValues, steps: number): string {
-  return [
-    "npm run -s train --",
-    `--dataset ${values.dataset}`,
-    `--layers ${LAB_LAYERS.join(",")}`,
-    "--activation relu",
-    "--init he-normal",
-    "--optimizer sgd",
-    `--lr ${values.lr}`,
-    `--batch ${values.batch}`,
-    `--momentum ${values.momentum}`,
-    `--seed ${values.seed}`,
-    `--steps ${steps}`,
-  ].join(" ");
+  const {dataset, lr, batch, momentum, seed} = values;
+  return trainCommand({dataset, layers: LAB_LAYERS.join(","), activation: "relu", init: "he-normal", optimizer: "sgd", lr, batch, momentum, seed, steps});
 }

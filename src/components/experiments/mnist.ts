@@ -5,7 +5,7 @@
  * `npm run train -- --subset page` the same run.
  */
 import {activationNames, initNames, type NetworkConfig, type TrainingOptions, type ActivationName, type InitName} from "../nn/index.js";
-import {choice, number, type Values} from "./params.js";
+import {choice, number, trainCommand, type Values} from "./params.js";
 import {LEARNING_RATE_RANGE, MOMENTUM_RANGE, SEED_RANGE} from "./limits.js";
 
 export const MNIST_LAYERS = [784, 16, 16, 10];
@@ -46,16 +46,6 @@ export function mnistRun(values: MnistValues, layers: number[] = MNIST_LAYERS): 
 
 /** The CLI command that repeats a page run for `steps` updates on the page's own subset. */
 export function mnistCommand(values: MnistValues, steps: number): string {
-  return [
-    "npm run -s train --",
-    "--subset page",
-    `--activation ${values.activation}`,
-    `--init ${values.init}`,
-    `--optimizer ${values.optimizer}`,
-    `--lr ${values.lr}`,
-    `--batch ${values.batch}`,
-    `--momentum ${values.momentum}`,
-    `--seed ${values.seed}`,
-    `--steps ${steps}`,
-  ].join(" ");
+  const {activation, init, optimizer, lr, batch, momentum, seed} = values;
+  return trainCommand({subset: "page", activation, init, optimizer, lr, batch, momentum, seed, steps});
 }

@@ -94,3 +94,12 @@ export function writeParams<S extends Schema>(schema: S, values: Values<S>): str
   const text = params.toString();
   return text ? `?${text}` : "";
 }
+
+/**
+ * The CLI command that repeats a page run: `npm run -s train --` followed by each flag and its
+ * value, in the order given, e.g. trainCommand({subset: "page", lr: 0.01}) →
+ * "npm run -s train -- --subset page --lr 0.01". Values are printed exactly as held (no rounding).
+ */
+export function trainCommand(flags: Record<string, string | number>): string {
+  return ["npm run -s train --", ...Object.entries(flags).map(([flag, value]) => `--${flag} ${value}`)].join(" ");
+}

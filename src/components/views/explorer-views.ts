@@ -17,7 +17,11 @@ import {argmax, type Layer} from "../nn/index.js";
 import {contributions} from "../experiments/explorer.js";
 
 /** Paints a side × side image of values in [−1, 1] (weights / scale) or [0, 1] (activations) into a canvas through a colour table. */
-function paint(canvas: HTMLCanvasElement, values: ArrayLike<number>, side: number, table: Uint8ClampedArray, {diverging, scale = 1}: {diverging: boolean; scale?: number}): void {
+/**
+ * Paints a side × side map of values through a 256-entry colour table (palette.ts weightTable or
+ * activationTable): diverging maps [−scale, scale], otherwise [0, scale]; values outside are clamped.
+ */
+export function paint(canvas: HTMLCanvasElement, values: ArrayLike<number>, side: number, table: Uint8ClampedArray, {diverging, scale = 1}: {diverging: boolean; scale?: number}): void {
   const context = canvas.getContext("2d")!;
   const image = context.createImageData(side, side);
   const data = image.data;

@@ -17,6 +17,7 @@
  */
 import {html} from "htl";
 import {argmax, gradientTimesInput, occlusion, occlusionMap, type Network} from "../nn/index.js";
+import {paint} from "./explorer-views.js";
 import {legend} from "./legend.js";
 import {maxAbs, palette, weightTable} from "./palette.js";
 import {redrawScheduler, type RedrawScheduler} from "./redraw-scheduler.js";
@@ -87,22 +88,6 @@ export const legendExponent = (m: number) => (m >= 0.01 || !(m > 0) ? 0 : 3 * Ma
 
 /** A number as the readout shows it. */
 const fmt = (x: number) => (x === 0 ? "0" : Math.abs(x) >= 1e-3 ? x.toFixed(4) : x.toExponential(2)).replace("-", "−");
-
-/** Paints a side × side map of values in [−scale, scale] through the weight colour table. */
-function paintMap(canvas: HTMLCanvasElement, values: ArrayLike<number>, side: number, table: Uint8ClampedArray, scale: number): void {
-  const context = canvas.getContext("2d")!;
-  const image = context.createImageData(side, side);
-  const data = image.data;
-  for (let i = 0; i < side * side; i++) {
-    let k = Math.round((values[i] / scale + 1) * 127.5);
-    k = k < 0 ? 0 : k > 255 ? 255 : k | 0;
-    data[i * 4] = table[k * 4];
-    data[i * 4 + 1] = table[k * 4 + 1];
-    data[i * 4 + 2] = table[k * 4 + 2];
-    data[i * 4 + 3] = 255;
-  }
-  context.putImageData(image, 0, 0);
-}
 
 /** Paints a digit (ink 0–1) as the page's ink on its paper. */
 function paintDigit(canvas: HTMLCanvasElement, pixels: ArrayLike<number>, side: number, paper: string, ink: string): void {
@@ -261,7 +246,7 @@ export function saliencyView({side = 28, size = 112, patch = 4, classes = 10}: {
       r.name.textContent = `${m.c}: ${words}, p = ${amount(outputs[m.c])}`;
       KINDS.forEach((k, j) => {
         const canvas = r.canvases[j];
-        paintMap(canvas, m[k.key], side, table, scales[j]);
+        paint(canvas, m[k.key], side, table, {diverging: true, scale: scales[j]});
         canvas.setAttribute("aria-label", `${k.title} of class ${m.c} for ${source}`);
         shown.set(canvas, {values: m[k.key], what: `${k.key === "occlusion" ? `drop in p(${m.c})` : k.key === "gradient" ? `∂z${m.c}/∂x` : `x·∂z${m.c}/∂x`}`});
       });
