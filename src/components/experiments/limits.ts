@@ -23,3 +23,12 @@ export const MAX_EPOCHS = 100;
 
 /** Weights and biases of a fully-connected network with these layer sizes (input first). */
 export const parameterCount = (layers: readonly number[]): number => layers.slice(1).reduce((sum, n, l) => sum + n * (layers[l] + 1), 0);
+
+/** Weight decay λ (L2 or decoupled): from 0 (none) to 1. */
+export const WEIGHT_DECAY_RANGE = [0, 1] as const;
+
+/** Dropout probability p on hidden layers: from 0 (none) up to, not including, 1 (every unit dropped). */
+export const DROPOUT_RANGE = [0, 1] as const;
+
+/** Linear learning-rate warm-up, in updates. */
+export const WARMUP_RANGE = [0, 100_000] as const;
