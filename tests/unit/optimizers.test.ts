@@ -176,8 +176,8 @@ describe("optimizer(name).step on a quadratic", () => {
 describe("optimizer validation", () => {
   const layers = quadratic().layers;
 
-  it("lists sgd, momentum and adam", () => {
-    expect([...optimizerNames].sort()).toEqual(["adam", "momentum", "sgd"]);
+  it("lists sgd, momentum, adam and adamw", () => {
+    expect([...optimizerNames].sort()).toEqual(["adam", "adamw", "momentum", "sgd"]);
   });
 
   it.each(["rmsprop", "SGD", "", "toString", "__proto__"])("throws RangeError naming an unknown optimizer %j", (name) => {

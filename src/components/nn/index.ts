@@ -8,6 +8,7 @@ export * from "./init.js";
 export * from "./random.js";
 export * from "./network.js";
 export * from "./optimizers.js";
+export * from "./schedules.js";
 export * from "./samples.js";
 export * from "./trainer.js";
 export * from "./metrics.js";

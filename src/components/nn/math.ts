@@ -58,3 +58,50 @@ export const ln: (x: number) => number = stdlibLn;
 export const tanh: (x: number) => number = stdlibTanh;
 /** x^y, reproducible bit for bit across engines. */
 export const pow: (x: number, y: number) => number = stdlibPow;
+
+// cos(πx) for the learning-rate schedules: the kernels of FreeBSD msun's k_cos.c and k_sin.c
+// (|r| ≤ π/4, tail y = 0), reached by an exact reduction of x, so again only +, −, × and ÷.
+const C1 = 4.16666666666666019037e-2;
+const C2 = -1.38888888888741095749e-3;
+const C3 = 2.48015872894767294178e-5;
+const C4 = -2.75573143513906633035e-7;
+const C5 = 2.0875723212981748279e-9;
+const C6 = -1.13596475577881948265e-11;
+const S1 = -1.66666666666666324348e-1;
+const S2 = 8.33333333332248946124e-3;
+const S3 = -1.98412698298579493134e-4;
+const S4 = 2.75573137070700676789e-6;
+const S5 = -2.50507602534068634195e-8;
+const S6 = 1.58969099521155010221e-10;
+
+function kernelCos(x: number): number {
+  const z = x * x,
+    w = z * z;
+  const r = z * (C1 + z * (C2 + z * C3)) + w * w * (C4 + z * (C5 + z * C6));
+  const hz = 0.5 * z,
+    v = 1 - hz;
+  return v + (1 - v - hz + z * r);
+}
+
+function kernelSin(x: number): number {
+  const z = x * x,
+    w = z * z;
+  const r = S2 + z * (S3 + z * S4) + z * w * (S5 + z * S6);
+  return x + z * x * (S1 + z * r);
+}
+
+/**
+ * cos(πx), reproducible bit for bit across engines (error about 1 ulp). x is reduced exactly to
+ * [0, 1] (cos(πx) is even with period 2), then to a kernel argument within π/4:
+ * cos(πx) = kcos(πx) for x ≤ ¼, ksin(π(½ − x)) for x ≤ ¾, −kcos(π(1 − x)) above. So cospi(0) = 1,
+ * cospi(½) = 0 and cospi(1) = −1 exactly. NaN and ±∞ give NaN.
+ */
+export function cospi(x: number): number {
+  if (!Number.isFinite(x)) return NaN;
+  let r = Math.abs(x);
+  r -= 2 * Math.floor(r / 2); // [0, 2), exact
+  if (r > 1) r = 2 - r; // exact (Sterbenz)
+  if (r <= 0.25) return kernelCos(Math.PI * r);
+  if (r <= 0.75) return kernelSin(Math.PI * (0.5 - r));
+  return -kernelCos(Math.PI * (1 - r));
+}

@@ -134,6 +134,14 @@ export class Network {
    * Most MNIST pixels are blank (about 81 %), so the first layer's work shrinks about fivefold.
    */
   readonly sparse: SparseInput;
+  /**
+   * Dropout masks of the hidden layers while a trainer runs a training forward/backward pass, else
+   * null (evaluation and prediction never drop units). mask[l] belongs to hidden layer l + 1 and
+   * holds, per unit, 0 (dropped) or 1/(1 − p) (kept: inverted dropout). With a mask,
+   * a⁽ˡ⁾ = m ⊙ f(z⁽ˡ⁾) and backpropagation passes δ⁽ˡ⁾ = m ⊙ f′(z⁽ˡ⁾) ⊙ W⁽ˡ⁺¹⁾ᵀ δ⁽ˡ⁺¹⁾.
+   * The Trainer sets it and clears it again after each update.
+   */
+  dropoutMask: Float64Array[] | null = null;
   /** Workspace of inputGradient, one array per layer size, made on its first call. */
   private inputScratch: Float64Array[] | undefined;
   /** WebAssembly instance of simd.ts, made on the first predictBatch; null where unsupported. */
@@ -238,7 +246,13 @@ export class Network {
       }
       if (l < depth - 1) {
         const al = a[l + 1];
-        for (let j = 0; j < zl.length; j++) al[j] = f(zl[j]);
+        const mask = this.dropoutMask;
+        if (mask) {
+          const m = mask[l];
+          for (let j = 0; j < zl.length; j++) al[j] = f(zl[j]) * m[j];
+        } else {
+          for (let j = 0; j < zl.length; j++) al[j] = f(zl[j]);
+        }
       }
     }
     if (head) this.head.activate(z[depth - 1], a[depth], this.outputSize);
@@ -315,7 +329,15 @@ export class Network {
       if (dj === 0) continue;
       for (let i = 0; i < fanIn; i++) below[i] += weights[row + i] * dj;
     }
-    for (let i = 0; i < fanIn; i++) below[i] *= df(zb[i], ab[i]);
+    const mask = this.dropoutMask;
+    if (mask) {
+      // a = m·f(z): f′ needs the unmasked activation, so f(z) is computed again (same bits as the forward pass).
+      const m = mask[l - 1],
+        f = this.activation.f;
+      for (let i = 0; i < fanIn; i++) below[i] = m[i] === 0 ? 0 : below[i] * df(zb[i], f(zb[i])) * m[i];
+    } else {
+      for (let i = 0; i < fanIn; i++) below[i] *= df(zb[i], ab[i]);
+    }
   }
 
   /** The index of the largest output for `input` (ties: the lowest index). */

@@ -24,8 +24,8 @@ export function source(seed: number, stream = 0): Source {
   return randomLcg(mixed / 2 ** 32);
 }
 
-/** Streams used by training runs. */
-export const STREAM = {init: 0, order: 1, data: 2} as const;
+/** Streams used by training runs: initial weights (the network's seed), sample order and dropout masks (the trainer's seed), data subsets. */
+export const STREAM = {init: 0, order: 1, data: 2, dropout: 3} as const;
 
 /** Shuffles `array` in place (Fisher–Yates, d3-array) with the given source, and returns it. */
 export function shuffle<T extends {length: number; [i: number]: unknown}>(array: T, random: Source): T {

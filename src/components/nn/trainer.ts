@@ -4,10 +4,26 @@
  * to the mean gradient of each minibatch. One call of `step()` is one parameter update.
  *
  * The trainer allocates everything it needs up front; `step()` allocates nothing.
+ *
+ * Options beyond the optimiser's own (see optimizers.ts, schedules.ts):
+ * - weightDecay λ: weights only, never biases; L2 (g ← g + λθ) for sgd / momentum / adam,
+ *   decoupled for adamw.
+ * - nesterov: Nesterov momentum, optimizer "momentum" only.
+ * - dropout p: inverted dropout on every hidden layer while training (kept units scaled by
+ *   1/(1 − p)); evaluation and prediction never drop. Masks come from their own stream,
+ *   source(seed, STREAM.dropout) with the trainer's seed, one uniform u per unit drawn per
+ *   minibatch sample in minibatch order, then per hidden layer from the bottom, then per unit
+ *   ascending; a unit is dropped when u < p.
+ * - schedule, warmup, totalSteps: update t (0-based: `steps` before it) uses
+ *   learningRateAt(η, t, {schedule, warmup, totalSteps}).
+ * With every one of these at its default, each update is bit for bit what it was without them.
+ * The fast paths (sparse inputs, fused SGD at batch size 1) stay on with schedules; dropout turns
+ * off the fused path, weight decay makes SGD update every first-layer column.
  */
 import {type Network, type LayerGradients, zeroGradients} from "./network.js";
 import {optimizer, type Optimizer, type OptimizerName} from "./optimizers.js";
 import {source, shuffle, STREAM, type Source} from "./random.js";
+import {isConstantSchedule, rateAt, scheduleOptions, type ScheduleName} from "./schedules.js";
 import type {Samples} from "./samples.js";
 
 export interface TrainingOptions {
@@ -23,7 +39,19 @@ export interface TrainingOptions {
   beta1?: number;
   beta2?: number;
   epsilon?: number;
-  /** Seed of the sample order (default: the network's seed). */
+  /** Nesterov momentum (optimizer "momentum" only; default false). */
+  nesterov?: boolean;
+  /** Weight decay λ in [0, 1] (default 0): weights only; L2 for sgd, momentum, adam; decoupled for adamw. */
+  weightDecay?: number;
+  /** Dropout probability p in [0, 1) of every hidden unit while training (default 0: none). */
+  dropout?: number;
+  /** Learning-rate schedule (default "constant"). */
+  schedule?: ScheduleName;
+  /** Linear warm-up over this many updates (integer ≥ 0, default 0). */
+  warmup?: number;
+  /** Horizon of the schedule: updates in the whole run (integer ≥ 1); required unless the schedule is constant. */
+  totalSteps?: number;
+  /** Seed of the sample order and the dropout masks (default: the network's seed). */
   seed?: number;
   /** Reshuffle the samples every epoch (default true); false keeps the samples' own order. */
   shuffle?: boolean;
@@ -38,6 +66,15 @@ export interface Divergence {
   /** The 1-based step whose loss or update was not finite. */
   step: number;
   reason: string;
+}
+
+/**
+ * Draws one sample's dropout masks (as the Trainer does): for each hidden layer from the bottom,
+ * for each unit ascending, one u = random(); the unit is dropped (mask 0) when u < p, else kept
+ * with mask `scale` = 1/(1 − p) (inverted dropout keeps E[mask] = 1).
+ */
+export function drawDropoutMasks(masks: Float64Array[], random: Source, p: number, scale = 1 / (1 - p)): void {
+  for (const m of masks) for (let j = 0; j < m.length; j++) m[j] = random() < p ? 0 : scale;
 }
 
 export class Trainer {
@@ -61,17 +98,25 @@ export class Trainer {
   private cursor = 0;
   private readonly random: Source;
   private readonly shuffles: boolean;
+  /** Dropout p (0: off), the kept units' scale 1/(1 − p), the mask buffers and their source. */
+  readonly dropout: number;
+  private readonly dropoutScale: number;
+  private readonly masks: Float64Array[];
+  private readonly dropoutRandom: Source | null;
+  /** Schedule options when η varies per update, else null (η stays the base rate). */
+  private readonly schedule: {schedule: ScheduleName; warmup: number; totalSteps: number | undefined} | null;
   /** Plain SGD at batch size 1: backpropagation and update fused (Network.backwardSgd), same bits. */
   private readonly fused: boolean;
   private readonly reference: boolean;
   /** k = −η·(1/B) with B = 1, as the SGD optimiser computes it, for the fused step. */
-  private readonly sgdStep: {readonly k: number};
+  private readonly sgdStep: {k: number};
   private readonly gradients: LayerGradients[];
   /** First-layer columns (inputs) some sample of the current minibatch had non-zero. */
   private readonly touched: {index: Int32Array; count: number; mark: Uint8Array};
 
   /**
-   * throws RangeError on a bad learning rate, batch size, momentum or optimiser name, or when the
+   * throws RangeError naming the field and its value on a bad learning rate, batch size, momentum,
+   * optimiser name, weight decay, Nesterov flag, dropout, schedule, warm-up or horizon, or when the
    * samples' input size or labels do not fit the network.
    */
   constructor(network: Network, samples: Samples, options: TrainingOptions) {
@@ -88,7 +133,15 @@ export class Trainer {
     const {batchSize, momentum = 0, seed = network.config.seed, shuffle = true} = options;
     if (!(Number.isInteger(batchSize) && batchSize >= 1)) throw new RangeError(`invalid batch size: ${batchSize} (expected an integer ≥ 1)`);
     const name = options.optimizer ?? (momentum > 0 ? "momentum" : "sgd");
+    const {dropout = 0} = options;
+    if (!(typeof dropout === "number" && Number.isFinite(dropout) && dropout >= 0 && dropout < 1)) throw new RangeError(`invalid dropout: ${dropout} (expected a probability in [0, 1))`);
+    const schedule = scheduleOptions(options);
     this.optimizer = optimizer(name, network.layers, options);
+    this.schedule = isConstantSchedule(schedule) ? null : schedule;
+    this.dropout = dropout;
+    this.dropoutScale = dropout > 0 ? 1 / (1 - dropout) : 1;
+    this.masks = dropout > 0 ? network.config.layers.slice(1, -1).map((n) => new Float64Array(n)) : [];
+    this.dropoutRandom = dropout > 0 ? source(seed, STREAM.dropout) : null;
     this.network = network;
     this.samples = samples;
     this.batchSize = Math.min(batchSize, samples.count);
@@ -96,7 +149,7 @@ export class Trainer {
     this.random = source(seed, STREAM.order);
     this.shuffles = shuffle;
     this.reference = options.reference === true;
-    this.fused = !this.reference && this.optimizer.name === "sgd" && this.batchSize === 1;
+    this.fused = !this.reference && this.optimizer.name === "sgd" && this.optimizer.weightDecay === 0 && dropout === 0 && this.batchSize === 1;
     this.sgdStep = {k: -options.learningRate * (1 / 1)};
     this.order = new Uint32Array(samples.count);
     this.gradients = zeroGradients(network);
@@ -112,6 +165,21 @@ export class Trainer {
   /** Fraction of the current epoch done, in [0, 1). */
   get epochProgress(): number {
     return this.cursor / this.samples.count;
+  }
+
+  /** The learning rate of update t (0-based): the base rate, or the schedule's rate. */
+  learningRateAt(t: number): number {
+    const s = this.schedule;
+    return s ? rateAt(this.learningRate, t, s.schedule, s.warmup, s.totalSteps!) : this.learningRate;
+  }
+
+  /** The learning rate the next update will use. */
+  get currentLearningRate(): number {
+    return this.learningRateAt(this.steps);
+  }
+
+  private drawMasks(): void {
+    drawDropoutMasks(this.masks, this.dropoutRandom!, this.dropout, this.dropoutScale);
   }
 
   private shuffle(): void {
@@ -146,12 +214,20 @@ export class Trainer {
     const count = samples.count;
     const b = Math.min(this.batchSize, count - this.cursor);
     const stepNumber = this.steps + 1;
+    if (this.schedule) {
+      const rate = this.learningRateAt(this.steps);
+      this.optimizer.learningRate = rate;
+      this.sgdStep.k = -rate * (1 / 1);
+    }
     if (this.fused) return this.fusedStep(order[this.cursor], stepNumber);
     const x = network.a[0];
     const sparse = network.sparse;
+    const dropout = this.dropout > 0;
+    if (dropout) network.dropoutMask = this.masks;
     let loss = 0;
     for (let k = 0; k < b; k++) {
       const i = order[this.cursor + k];
+      if (dropout) this.drawMasks();
       const label = samples.labels[i];
       if (samples.sparse && !this.reference) {
         // Fast path, same bits: non-zero inputs only, and remember which first-layer columns moved.
@@ -173,6 +249,7 @@ export class Trainer {
         network.backward(label, gradients);
       }
     }
+    if (dropout) network.dropoutMask = null;
     if (!Number.isFinite(loss)) {
       this.diverged = {step: stepNumber, reason: `the loss became ${loss} at step ${stepNumber}; the update was not applied`};
       this.lastLoss = NaN;
