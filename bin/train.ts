@@ -5,6 +5,7 @@
  *   npm run train -- --layers 784,16,16,10 --activation relu --init he-normal --lr 0.01 \
  *     --batch 32 --momentum 0.9 --epochs 1 --seed 1 --train 30000 --test 10000
  *   npm run train -- --subset page --steps 200      # the MNIST page's run, update for update
+ *   npm run -s train -- --lr-find                   # learning-rate range test: JSON {points, suggestion}
  *
  * Progress goes to stderr (cli-progress); one JSON object goes to stdout: config, final train
  * loss, test accuracy, samples per second, fingerprint. Bad flags exit 2 with a message.
@@ -18,20 +19,24 @@ import {
   evaluate,
   fingerprint,
   initNames,
+  lrFind,
   Network,
+  scheduleNames,
   pixelSamples,
   toJSON,
   Trainer,
   type ActivationName,
   type InitName,
+  type LrFindResult,
   type NetworkConfig,
+  type ScheduleName,
   type TrainingOptions,
 } from "../src/components/nn/index.js";
 import {readMnist} from "../src/components/datasets/mnist-node.js";
 import {balancedIndices, DATA_SEED, perClassFor, selectSubset, take, type SubsetName} from "../src/components/datasets/subsets.js";
 import type {LabelledImages} from "../src/components/datasets/idx.js";
 import {mnistRun, mnistSchema, MNIST_LAYERS} from "../src/components/experiments/mnist.js";
-import {LEARNING_RATE_RANGE, MAX_EPOCHS, MAX_PARAMETERS, MAX_UNITS, MOMENTUM_RANGE, parameterCount} from "../src/components/experiments/limits.js";
+import {LEARNING_RATE_RANGE, MAX_EPOCHS, MAX_PARAMETERS, MAX_UNITS, MOMENTUM_RANGE, parameterCount, WARMUP_RANGE, WEIGHT_DECAY_RANGE} from "../src/components/experiments/limits.js";
 
 /** Largest layer the CLI builds, and the most weights and biases in one network (experiments/limits.ts: the same for every entry point). */
 export {MAX_UNITS, MAX_PARAMETERS};
@@ -61,6 +66,12 @@ const within =
     if (text.trim() === "" || !(value >= min && value <= max)) throw new InvalidArgumentError(`${name} must be a number from ${min} to ${max}, got ${JSON.stringify(text)}`);
     return value;
   };
+/** A probability p in [0, 1): 1 would drop every unit. */
+const probability = (name: string) => (text: string) => {
+  const value = Number(text);
+  if (text.trim() === "" || !(value >= 0 && value < 1)) throw new InvalidArgumentError(`${name} must be a number from 0 up to (not including) 1, got ${JSON.stringify(text)}`);
+  return value;
+};
 const layerList = (text: string) => {
   const sizes = text.split(",").map((s) => Number(s));
   if (sizes.length < 2 || sizes.some((n) => !Number.isInteger(n) || n < 1)) throw new InvalidArgumentError(`layers must be comma-separated integers ≥ 1 (input first), got ${JSON.stringify(text)}`);
@@ -94,6 +105,72 @@ export interface TrainResult {
 
 export {checkOut} from "./out-file.js";
 
+/** What `--lr-find` prints on stdout. */
+export interface LrFindOutput extends LrFindResult {
+  config: {network: NetworkConfig; training: TrainingOptions; data: {subset: string; train: number; dataSeed: number}; minLr: number; maxLr: number; steps: number};
+}
+
+/** Updates in the range test of `--lr-find` and of the MNIST page's "Find η". */
+export const LR_FIND_STEPS = 200;
+
+/** The parsed flags. */
+export interface TrainFlags {
+  dataset: "mnist" | LabDataset;
+  layers: number[];
+  activation: ActivationName;
+  init: InitName;
+  optimizer: "sgd" | "momentum" | "adam" | "adamw";
+  lr: number;
+  batch: number;
+  momentum: number;
+  nesterov?: boolean;
+  weightDecay: number;
+  dropout: number;
+  schedule: ScheduleName;
+  warmup: number;
+  horizon?: number;
+  lrFind?: boolean;
+  lrMin: number;
+  lrMax: number;
+  lrFindSteps: number;
+  epochs: number;
+  steps?: number;
+  seed: number;
+  subset: "page" | "custom";
+  train: number;
+  test: number;
+  out?: string;
+  force?: boolean;
+  quiet?: boolean;
+}
+
+/**
+ * The network and training options the flags define, for a run of `total` updates: the MNIST
+ * page's mapping (mnistRun) plus the CLI's own choices (an explicit --optimizer momentum, the
+ * horizon in updates). Every new option is written out, at its default too, so the result's config
+ * says exactly what ran. Nesterov, refused by ignoredFlags unless momentum is on, is passed only then.
+ */
+export function runFromFlags(o: TrainFlags, layers: number[], total: number): {network: NetworkConfig; training: TrainingOptions} {
+  const {network, training} = mnistRun(
+    {activation: o.activation, init: o.init, optimizer: o.optimizer === "momentum" ? "sgd" : o.optimizer, lr: o.lr, batch: o.batch, momentum: o.momentum, seed: o.seed},
+    layers,
+  );
+  const optimizer = o.optimizer === "momentum" ? "momentum" : training.optimizer;
+  return {
+    network,
+    training: {
+      ...training,
+      optimizer,
+      weightDecay: o.weightDecay,
+      nesterov: optimizer === "momentum" && o.nesterov === true,
+      dropout: o.dropout,
+      schedule: o.schedule,
+      warmup: o.warmup,
+      ...(o.schedule === "constant" ? {} : {totalSteps: o.horizon ?? Math.max(1, total)}),
+    },
+  };
+}
+
 export function program(): Command {
   const d = mnistSchema;
   return new Command("train")
@@ -115,7 +192,11 @@ export function program(): Command {
         return name;
       }),
     )
-    .addOption(new Option("--optimizer <name>", "sgd (momentum when --momentum > 0) or adam").choices(["sgd", "adam"]).default(d.optimizer.default))
+    .addOption(
+      new Option("--optimizer <name>", "sgd (classical momentum when --momentum > 0), momentum (with --momentum μ), adam, or adamw (Adam with decoupled weight decay)")
+        .choices(["sgd", "momentum", "adam", "adamw"])
+        .default(d.optimizer.default),
+    )
     .addOption(new Option("--lr <eta>", `learning rate η, ${LEARNING_RATE_RANGE[0]} to ${LEARNING_RATE_RANGE[1]}`).default(d.lr.default).argParser(within("--lr", LEARNING_RATE_RANGE)))
     .addOption(new Option("--batch <B>", "minibatch size").default(d.batch.default).argParser(integer("--batch", 1)))
     .addOption(
@@ -123,6 +204,20 @@ export function program(): Command {
         .default(d.momentum.default)
         .argParser(within("--momentum", MOMENTUM_RANGE)),
     )
+    .option("--nesterov", "Nesterov momentum (needs momentum: --optimizer momentum, or sgd with --momentum > 0)")
+    .addOption(
+      new Option("--weight-decay <lambda>", `weight decay λ, ${WEIGHT_DECAY_RANGE[0]} to ${WEIGHT_DECAY_RANGE[1]}, weights only (not biases): L2 for sgd/momentum/adam, decoupled for adamw`)
+        .default(0)
+        .argParser(within("--weight-decay", WEIGHT_DECAY_RANGE)),
+    )
+    .addOption(new Option("--dropout <p>", "inverted dropout on the hidden layers while training, p from 0 up to (not including) 1").default(0).argParser(probability("--dropout")))
+    .addOption(new Option("--schedule <name>", "learning-rate schedule over the horizon (see --horizon)").choices(scheduleNames).default("constant"))
+    .addOption(new Option("--warmup <N>", "linear learning-rate warm-up over the first N updates").default(0).argParser(integer("--warmup", WARMUP_RANGE[0], WARMUP_RANGE[1])))
+    .addOption(new Option("--horizon <updates>", "the schedule's horizon in updates (default: the run's total updates, --steps or epochs × ceil(train/batch))").argParser(integer("--horizon", 1)))
+    .option("--lr-find", "run the learning-rate range test instead of training: JSON {points, suggestion} on stdout, a summary on stderr")
+    .addOption(new Option("--lr-min <eta>", "--lr-find: smallest η").default(LEARNING_RATE_RANGE[0]).argParser(within("--lr-min", LEARNING_RATE_RANGE)))
+    .addOption(new Option("--lr-max <eta>", "--lr-find: largest η").default(LEARNING_RATE_RANGE[1]).argParser(within("--lr-max", LEARNING_RATE_RANGE)))
+    .addOption(new Option("--lr-find-steps <N>", "--lr-find: updates in the range test").default(LR_FIND_STEPS).argParser(integer("--lr-find-steps", 2, 100_000)))
     .addOption(new Option("--epochs <n>", `passes over the training set (more than 0, at most ${MAX_EPOCHS})`).default(1).argParser(positive("--epochs", MAX_EPOCHS)))
     .addOption(new Option("--steps <n>", "stop after exactly n updates (overrides --epochs)").argParser(integer("--steps", 0)))
     .addOption(new Option("--seed <n>", "seed of the initial weights and the sample order").default(d.seed.default).argParser(integer("--seed", 0, mnistSchema.seed.max)))
@@ -146,29 +241,8 @@ function subsetOf(images: LabelledImages, n: number, name: string) {
   return take(images, balancedIndices(images.labels, perClassFor(n)));
 }
 
-export function train(options: ReturnType<Command["opts"]>): TrainResult {
-  const o = options as {
-    dataset: "mnist" | LabDataset;
-    layers: number[];
-    activation: ActivationName;
-    init: InitName;
-    optimizer: "sgd" | "adam";
-    lr: number;
-    batch: number;
-    momentum: number;
-    epochs: number;
-    steps?: number;
-    seed: number;
-    subset: "page" | "custom";
-    train: number;
-    test: number;
-    out?: string;
-    force?: boolean;
-    quiet?: boolean;
-  };
-  // A typo in --out must not cost a whole run: check it first.
-  const outPath = o.out === undefined ? undefined : checkOut(o.out, o.force);
-  const say = (text: string) => o.quiet || process.stderr.write(`train: ${text}\n`);
+/** The flags' data: the training and test sets and the architecture (the lab's on a 16×16 set). */
+function loadData(o: TrainFlags, say: (text: string) => unknown) {
   const lab = o.dataset !== "mnist";
   const inputSize = lab ? 256 : 784;
   // The default (MNIST_LAYERS itself, not a parsed copy) becomes the lab's architecture on a 16×16 set.
@@ -187,7 +261,18 @@ export function train(options: ReturnType<Command["opts"]>): TrainResult {
     trainSet = pick("train", trainFile, o.train);
     testSet = pick("test", testFile, o.test);
   }
-  const {network: networkConfig, training} = mnistRun({activation: o.activation, init: o.init, optimizer: o.optimizer, lr: o.lr, batch: o.batch, momentum: o.momentum, seed: o.seed}, layers);
+  return {lab, page, inputSize, layers, trainSet, testSet};
+}
+
+export function train(options: ReturnType<Command["opts"]>): TrainResult {
+  const o = options as TrainFlags;
+  // A typo in --out must not cost a whole run: check it first.
+  const outPath = o.out === undefined ? undefined : checkOut(o.out, o.force);
+  const say = (text: string) => o.quiet || process.stderr.write(`train: ${text}\n`);
+  const {lab, page, inputSize, layers, trainSet, testSet} = loadData(o, say);
+  const stepsPerEpoch = Math.ceil(trainSet.count / Math.min(o.batch, trainSet.count));
+  const total = o.steps ?? Math.ceil(o.epochs * stepsPerEpoch);
+  const {network: networkConfig, training} = runFromFlags(o, layers, total);
   say(
     `building ${layers.join("→")} (${layers
       .slice(1)
@@ -200,8 +285,6 @@ export function train(options: ReturnType<Command["opts"]>): TrainResult {
   const initialTestLoss = evaluate(network, testSamples).loss;
   const samples = pixelSamples(trainSet.pixels, trainSet.labels, inputSize);
   const trainer = new Trainer(network, samples, training);
-  const stepsPerEpoch = Math.ceil(trainSet.count / trainer.batchSize);
-  const total = o.steps ?? Math.ceil(o.epochs * stepsPerEpoch);
   const bar = new cliProgress.SingleBar(
     {format: "train |{bar}| {percentage}% | {value}/{total} updates | epoch {epoch} | loss {loss} | {speed} samples/s", stream: process.stderr, noTTYOutput: !o.quiet, notTTYSchedule: 2000},
     cliProgress.Presets.shades_classic,
@@ -262,13 +345,62 @@ export function train(options: ReturnType<Command["opts"]>): TrainResult {
   };
 }
 
+/** `--lr-find`: the range test on the flags' training set and settings, from the seed's initial weights. */
+export function findLr(options: ReturnType<Command["opts"]>): LrFindOutput {
+  const o = options as TrainFlags;
+  const say = (text: string) => o.quiet || process.stderr.write(`train: ${text}\n`);
+  const {lab, page, inputSize, layers, trainSet} = loadData(o, say);
+  const {network: networkConfig, training: full} = runFromFlags({...o, schedule: "constant", warmup: 0}, layers, 1);
+  const {learningRate: _lr, batchSize, schedule: _s, warmup: _w, totalSteps: _t, ...training} = full;
+  const samples = pixelSamples(trainSet.pixels, trainSet.labels, inputSize);
+  say(`range test: ${o.lrFindSteps} updates of ${batchSize} samples, η from ${o.lrMin} to ${o.lrMax} (log-linear)…`);
+  const result = lrFind(new Network(networkConfig), samples, {minLr: o.lrMin, maxLr: o.lrMax, steps: o.lrFindSteps, batchSize, training});
+  return {
+    config: {
+      network: networkConfig,
+      training: {...training, learningRate: o.lrMin, batchSize},
+      data: {subset: lab ? o.dataset : page ? "page" : "custom", train: trainSet.count, dataSeed: DATA_SEED},
+      minLr: o.lrMin,
+      maxLr: o.lrMax,
+      steps: o.lrFindSteps,
+    },
+    ...result,
+  };
+}
+
+/** The few lines `--lr-find` says on stderr. */
+export function lrFindSummary({points, suggestion, stopped}: LrFindResult): string {
+  const p = (v: number) => Number(v.toPrecision(3));
+  const best = points.reduce((a, b) => (b.smoothed < a.smoothed ? b : a), points[0]);
+  return [
+    `train: lr-find: ${points.length} updates${stopped ? `, stopped early: ${stopped}` : ""}`,
+    best ? `train: lr-find: smallest smoothed loss ${best.smoothed.toFixed(3)} at η = ${p(best.lr)}` : "train: lr-find: no finite loss",
+    `train: lr-find: suggested η = ${p(suggestion.lr)} (range ${p(suggestion.lo)} to ${p(suggestion.hi)}); try --lr ${p(suggestion.lr)}`,
+  ].join("\n");
+}
+
 /**
  * Flags the parsed configuration would ignore. Returns the refusals (a flag that cannot take
  * effect: exit 2) and the notes (a flag the pages' printed commands pass on purpose, ignored but
  * said on stderr, so those commands keep working and keep their fingerprints).
  */
 export function ignoredFlags(command: Command): {refused: string[]; notes: string[]} {
-  const o = command.opts() as {dataset: string; subset: string; optimizer: string; momentum: number; train: number; test: number; steps?: number; epochs: number};
+  const o = command.opts() as {
+    dataset: string;
+    subset: string;
+    optimizer: string;
+    momentum: number;
+    train: number;
+    test: number;
+    steps?: number;
+    epochs: number;
+    nesterov?: boolean;
+    schedule: string;
+    lrFind?: boolean;
+    lrMin: number;
+    lrMax: number;
+    out?: string;
+  };
   const given = (name: string) => command.getOptionValueSource(name) === "cli";
   const refused: string[] = [],
     notes: string[] = [];
@@ -284,8 +416,21 @@ export function ignoredFlags(command: Command): {refused: string[]; notes: strin
     }
   }
   if (lab && given("subset")) refused.push(`--subset ${o.subset} has no effect with --dataset ${o.dataset}: --subset chooses among MNIST's images; drop --subset`);
-  if (given("momentum") && o.optimizer === "adam" && o.momentum !== 0) notes.push(`--momentum ${o.momentum} is ignored with --optimizer adam (Adam's β₁ = 0.9 plays that part)`);
+  if (given("momentum") && (o.optimizer === "adam" || o.optimizer === "adamw") && o.momentum !== 0)
+    notes.push(`--momentum ${o.momentum} is ignored with --optimizer ${o.optimizer} (Adam's β₁ = 0.9 plays that part)`);
   if (given("epochs") && o.steps !== undefined) notes.push(`--epochs ${o.epochs} is ignored: --steps ${o.steps} sets the run's length`);
+  const momentum = o.optimizer === "momentum" || (o.optimizer === "sgd" && o.momentum > 0);
+  if (o.nesterov && !momentum)
+    refused.push(`--nesterov needs momentum: use --optimizer momentum, or --optimizer sgd with --momentum > 0 (got --optimizer ${o.optimizer}${o.optimizer === "sgd" ? " --momentum 0" : ""})`);
+  if (given("horizon") && o.schedule === "constant") refused.push(`--horizon has no effect with --schedule constant; drop --horizon or choose a schedule`);
+  if (o.lrFind) {
+    if (!(o.lrMax > o.lrMin)) refused.push(`--lr-max ${o.lrMax} must be larger than --lr-min ${o.lrMin}`);
+    if (o.out !== undefined) refused.push(`--out has no effect with --lr-find: the range test trains a throw-away copy; drop --out`);
+    for (const name of ["lr", "steps", "epochs", "schedule", "warmup", "horizon"])
+      if (given(name)) notes.push(`--${name} is ignored by --lr-find (η sweeps from --lr-min to --lr-max over --lr-find-steps updates)`);
+  } else {
+    for (const name of ["lrMin", "lrMax", "lrFindSteps"]) if (given(name)) notes.push(`--${name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} is ignored without --lr-find`);
+  }
   return {refused, notes};
 }
 
@@ -302,6 +447,12 @@ export function main(argv: string[]): number {
   if (refused.length) return 2;
   for (const text of notes) process.stderr.write(`train: note: ${text}\n`);
   try {
+    if (command.opts().lrFind) {
+      const found = findLr(command.opts());
+      process.stdout.write(JSON.stringify(found) + "\n");
+      process.stderr.write(lrFindSummary(found) + "\n");
+      return 0;
+    }
     const result = train(command.opts());
     process.stdout.write(JSON.stringify(result, null, 2) + "\n");
     if (result.diverged) {

@@ -79,6 +79,15 @@ describe("npm run -s train (the README's command)", () => {
     expect(exit.stderr).toContain("reading MNIST");
   });
 
+  it("`npm run -s train -- --lr-find` works with the defaults: one JSON document with points and a suggestion", async () => {
+    const exit = await npmTrain(["--lr-find"]);
+    expect(exit.status, exit.stderr).toBe(0);
+    const parsed = JSON.parse(exit.stdout);
+    expect(parsed.points.length).toBeGreaterThan(20);
+    expect(Object.keys(parsed.suggestion).sort()).toEqual(["hi", "lo", "lr"]);
+    expect(exit.stderr).toContain("suggested η =");
+  });
+
   it("flags a run whose test loss ends above its start: warning on stderr, lossIncreased, exit 3", async () => {
     const exit = await npmTrain(["--train", "1000", "--test", "200", "--steps", "60", "--lr", "10", "--momentum", "0.9", "--activation", "sigmoid", "--quiet"]);
     const parsed = JSON.parse(exit.stdout);
@@ -100,7 +109,9 @@ describe("bin/train.ts (subprocess)", () => {
     expect(exit.stdout.trim().startsWith("{")).toBe(true);
     const values = {...defaults(mnistSchema), seed: 3};
     const {network, training} = mnistRun(values);
-    expect(r.config).toEqual({network, training, data: {subset: "custom", train: 2000, test: 500, dataSeed: 2015}, epochs: 1, steps: Math.ceil(2000 / 32)});
+    // Issue 17's options are written out at their defaults too.
+    const full = {...training, weightDecay: 0, nesterov: false, dropout: 0, schedule: "constant", warmup: 0};
+    expect(r.config).toEqual({network, training: full, data: {subset: "custom", train: 2000, test: 500, dataSeed: 2015}, epochs: 1, steps: Math.ceil(2000 / 32)});
     expect(r.steps).toBe(Math.ceil(2000 / 32));
     expect(r.samplesSeen).toBe(2000);
     expect(r.epochs).toBe(1);
@@ -146,7 +157,7 @@ describe("bin/train.ts (subprocess)", () => {
     expect(r.config.epochs).toBeNull();
     expect(r.config.data).toMatchObject({subset: "page", train: 30_000, test: 1000});
     expect(r.config.network).toEqual(config);
-    expect(r.config.training).toEqual(training);
+    expect(r.config.training).toEqual({...training, weightDecay: 0, nesterov: false, dropout: 0, schedule: "constant", warmup: 0});
     expect(r.fingerprint).toBe(fingerprint(net.layers));
   });
 
@@ -222,6 +233,26 @@ describe("main (in-process)", () => {
     [["--dataset", "procedural", "--train", "100"], "--train 100 has no effect with --dataset procedural: its train set is fixed at 6,000 images"],
     [["--dataset", "mnist16", "--test", "100"], "--test 100 has no effect with --dataset mnist16"],
     [["--dataset", "procedural", "--subset", "page"], "--subset page has no effect with --dataset procedural"],
+    // Issue 17's options: bad values and combinations name the flag.
+    [["--weight-decay", "-0.1"], "--weight-decay must be a number from 0 to 1"],
+    [["--weight-decay", "2"], "--weight-decay"],
+    [["--weight-decay", "abc"], "--weight-decay"],
+    [["--dropout", "1"], "--dropout must be a number from 0 up to (not including) 1"],
+    [["--dropout", "-0.5"], "--dropout"],
+    [["--dropout", ""], "--dropout"],
+    [["--schedule", "linear"], "--schedule"],
+    [["--warmup", "-1"], "--warmup"],
+    [["--warmup", "2.5"], "--warmup"],
+    [["--horizon", "0"], "--horizon"],
+    [["--optimizer", "nadam"], "--optimizer"],
+    [["--nesterov", "--optimizer", "adam"], "--nesterov needs momentum"],
+    [["--nesterov", "--optimizer", "adamw"], "--nesterov needs momentum"],
+    [["--nesterov", "--momentum", "0"], "--nesterov needs momentum"],
+    [["--horizon", "100"], "--horizon has no effect with --schedule constant"],
+    [["--lr-find", "--lr-min", "1", "--lr-max", "0.1"], "--lr-max 0.1 must be larger than --lr-min 1"],
+    [["--lr-find", "--out", "x.json"], "--out has no effect with --lr-find"],
+    [["--lr-find", "--lr-min", "0"], "--lr-min"],
+    [["--lr-find", "--lr-find-steps", "1"], "--lr-find-steps"],
   ])("%j exits 2 naming %s on stderr, without training", (args, named) => {
     const {code, stdout, stderr} = run(args);
     expect(code).toBe(2);
@@ -270,6 +301,76 @@ describe("main (in-process)", () => {
     expect(sgd.stderr).not.toContain("ignored");
     const epochs = run(["--dataset", "procedural", "--steps", "5", "--epochs", "2", "--quiet"]);
     expect(epochs.stderr).toContain("--epochs 2 is ignored: --steps 5 sets the run's length");
+  });
+
+  it("issue 17's options reach the run: a procedural run with decay, dropout, Nesterov and a schedule equals the Trainer's, and the config records them", () => {
+    const args = [
+      "--dataset",
+      "procedural",
+      "--optimizer",
+      "momentum",
+      "--nesterov",
+      "--weight-decay",
+      "0.001",
+      "--dropout",
+      "0.2",
+      "--schedule",
+      "cosine",
+      "--warmup",
+      "5",
+      "--steps",
+      "40",
+      "--quiet",
+    ];
+    const out = run(args);
+    expect(out.code, out.stderr).toBe(0);
+    const r = JSON.parse(out.stdout) as TrainResult;
+    expect(r.config.training).toEqual({
+      learningRate: 0.01,
+      batchSize: 32,
+      optimizer: "momentum",
+      momentum: 0.9,
+      weightDecay: 0.001,
+      nesterov: true,
+      dropout: 0.2,
+      schedule: "cosine",
+      warmup: 5,
+      totalSteps: 40,
+    });
+    // --horizon sets the schedule's horizon apart from the run's length.
+    const longer = JSON.parse(run([...args, "--horizon", "400"]).stdout) as TrainResult;
+    expect(longer.config.training.totalSteps).toBe(400);
+    expect(longer.fingerprint).not.toBe(r.fingerprint);
+    const plain = JSON.parse(run(["--dataset", "procedural", "--steps", "40", "--quiet"]).stdout) as TrainResult;
+    expect(plain.fingerprint).not.toBe(r.fingerprint);
+    // adamw is accepted and differs from adam once λ > 0.
+    const adamw = JSON.parse(run(["--dataset", "procedural", "--optimizer", "adamw", "--lr", "0.001", "--weight-decay", "0.1", "--steps", "20", "--quiet"]).stdout) as TrainResult;
+    const adam = JSON.parse(run(["--dataset", "procedural", "--optimizer", "adam", "--lr", "0.001", "--weight-decay", "0.1", "--steps", "20", "--quiet"]).stdout) as TrainResult;
+    expect(adamw.config.training.optimizer).toBe("adamw");
+    expect(adamw.fingerprint).not.toBe(adam.fingerprint);
+  });
+
+  it("--lr-find prints JSON {config, points, suggestion, stopped} on stdout and the suggested range on stderr, exit 0", () => {
+    const out = run(["--dataset", "procedural", "--lr-find", "--lr-find-steps", "60", "--quiet"]);
+    expect(out.code, out.stderr).toBe(0);
+    const r = JSON.parse(out.stdout) as {
+      points: {lr: number; loss: number; smoothed: number}[];
+      suggestion: {lr: number; lo: number; hi: number};
+      stopped: string | null;
+      config: {minLr: number; maxLr: number; steps: number};
+    };
+    expect(r.config).toMatchObject({minLr: 1e-4, maxLr: 10, steps: 60});
+    expect(r.points.length).toBeGreaterThan(10);
+    expect(r.points[0].lr).toBe(1e-4);
+    expect(r.suggestion.lo).toBeGreaterThanOrEqual(1e-4);
+    expect(r.suggestion.hi).toBeLessThanOrEqual(10);
+    expect(r.suggestion.lo).toBeLessThanOrEqual(r.suggestion.lr);
+    expect(r.suggestion.lr).toBeLessThanOrEqual(r.suggestion.hi);
+    expect(out.stderr).toMatch(/lr-find: suggested η = [\d.e-]+ \(range [\d.e-]+ to [\d.e-]+\); try --lr/);
+    // Deterministic, and --lr is said to be ignored.
+    const again = run(["--dataset", "procedural", "--lr-find", "--lr-find-steps", "60", "--quiet", "--lr", "0.5"]);
+    expect(JSON.parse(again.stdout).points).toEqual(r.points);
+    expect(again.stderr).toContain("--lr is ignored by --lr-find");
   });
 
   it("--help exits 0", () => {

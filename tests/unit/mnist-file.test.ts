@@ -19,7 +19,8 @@ function cliFile(values = cliValues, edit: (file: ReturnType<typeof toJSON>) => 
 describe("readMnistFile", () => {
   it("takes η, B, μ and the optimiser from the training options train --out wrote", () => {
     const read = readMnistFile(cliFile(), "net.json", page);
-    expect(read.values).toEqual(cliValues);
+    // Issue 17's options, absent from the file, mean their defaults.
+    expect(read.values).toEqual({...page, ...cliValues});
     expect(read).toMatchObject({source: "cli", missing: [], steps: 5, samplesSeen: 80});
     // Adam, and plain SGD (μ = 0) come back as the page's optimiser choice.
     expect(readMnistFile(cliFile({...cliValues, optimizer: "adam", momentum: 0.9}), "a.json", page).values).toMatchObject({optimizer: "adam", momentum: 0.9});

@@ -2,16 +2,30 @@ import {describe, expect, it} from "vitest";
 import fc from "fast-check";
 import {defaults, readParams, writeParams, shorten, MAX_QUOTED} from "../../src/components/experiments/params.js";
 import {mnistCommand, mnistRun, mnistSchema, MNIST_LAYERS, type MnistValues} from "../../src/components/experiments/mnist.js";
-import {activationNames, initNames} from "../../src/components/nn/index.js";
-import {program} from "../../bin/train.js";
+import {activationNames, initNames, scheduleNames} from "../../src/components/nn/index.js";
+import {program, runFromFlags, type TrainFlags} from "../../bin/train.js";
 
-const expectedDefaults: MnistValues = {activation: "relu", init: "he-normal", optimizer: "sgd", lr: 0.01, batch: 32, momentum: 0.9, seed: 1};
+const expectedDefaults: Required<MnistValues> = {
+  activation: "relu",
+  init: "he-normal",
+  optimizer: "sgd",
+  lr: 0.01,
+  batch: 32,
+  momentum: 0.9,
+  seed: 1,
+  "weight-decay": 0,
+  nesterov: "off",
+  dropout: 0,
+  schedule: "constant",
+  warmup: 0,
+  horizon: 3,
+};
 
 /** Any value set the schema accepts (no −0: a URL cannot tell it from 0). */
-const validValues: fc.Arbitrary<MnistValues> = fc.record({
+const validValues: fc.Arbitrary<Required<MnistValues>> = fc.record({
   activation: fc.constantFrom(...activationNames),
   init: fc.constantFrom(...initNames),
-  optimizer: fc.constantFrom("sgd" as const, "adam" as const),
+  optimizer: fc.constantFrom("sgd" as const, "adam" as const, "adamw" as const),
   lr: fc.double({min: 1e-4, max: 10, noNaN: true}).map((x) => x + 0),
   batch: fc.integer({min: 1, max: 1000}),
   momentum: fc.oneof(
@@ -20,6 +34,18 @@ const validValues: fc.Arbitrary<MnistValues> = fc.record({
     fc.double({min: 0, max: 0.99, noNaN: true}).map((x) => x + 0),
   ),
   seed: fc.integer({min: 0, max: 2 ** 31 - 1}),
+  "weight-decay": fc.oneof(
+    fc.constant(0),
+    fc.double({min: 0, max: 1, noNaN: true}).map((x) => x + 0),
+  ),
+  nesterov: fc.constantFrom("off" as const, "on" as const),
+  dropout: fc.oneof(
+    fc.constant(0),
+    fc.double({min: 0, max: 0.99, noNaN: true}).map((x) => x + 0),
+  ),
+  schedule: fc.constantFrom(...scheduleNames),
+  warmup: fc.integer({min: 0, max: 100_000}),
+  horizon: fc.integer({min: 1, max: 100}),
 });
 
 describe("defaults", () => {
@@ -36,7 +62,7 @@ describe("readParams", () => {
   it("parses valid numbers and choices", () => {
     const {values, problems} = readParams(mnistSchema, "?lr=0.5&batch=10&activation=tanh&init=xavier-uniform&optimizer=adam&momentum=0&seed=2147483647");
     expect(problems).toEqual([]);
-    expect(values).toEqual({activation: "tanh", init: "xavier-uniform", optimizer: "adam", lr: 0.5, batch: 10, momentum: 0, seed: 2147483647});
+    expect(values).toEqual({...expectedDefaults, activation: "tanh", init: "xavier-uniform", optimizer: "adam", lr: 0.5, batch: 10, momentum: 0, seed: 2147483647});
   });
 
   it("accepts the bounds of each numeric range", () => {
@@ -153,8 +179,11 @@ describe("mnistCommand", () => {
         const o = command.opts();
         expect(o.subset).toBe("page");
         expect(o.steps).toBe(steps);
-        const parsed = mnistRun({activation: o.activation, init: o.init, optimizer: o.optimizer, lr: o.lr, batch: o.batch, momentum: o.momentum, seed: o.seed}, o.layers);
-        expect(parsed).toEqual(mnistRun(v));
+        // The CLI writes every option out, at its default too; the page's run leaves defaults out.
+        const parsed = runFromFlags(o as TrainFlags, o.layers, steps);
+        const page = mnistRun(v);
+        expect(parsed.network).toEqual(page.network);
+        expect(parsed.training).toEqual({weightDecay: 0, nesterov: false, dropout: 0, schedule: "constant", warmup: 0, ...page.training});
       }),
       {numRuns: 200},
     );

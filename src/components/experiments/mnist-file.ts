@@ -6,7 +6,10 @@
  * not record stay at the page's values and the returned note names them.
  */
 import {fromJSON, NetworkFileError, type Network} from "../nn/index.js";
-import {mnistSchema, type MnistValues} from "./mnist.js";
+import {mnistSchema, PAGE_TRAIN_COUNT, type MnistNewKey, type MnistValues} from "./mnist.js";
+
+/** Issue 17's options: a file that does not record one was trained without it, so it loads as the default (not as "missing"). */
+const NEW_KEYS: readonly MnistNewKey[] = ["weight-decay", "nesterov", "dropout", "schedule", "warmup", "horizon"];
 
 /** Largest |weight| or |bias| the page loads: beyond it the views' scales and the run mean nothing (a trained net stays far below). */
 export const MAX_LOADED_PARAMETER = 1e6;
@@ -60,14 +63,20 @@ export function readMnistFile(text: string, fileName: string, current: MnistValu
   } else if (isObject(meta.training)) {
     source = "cli";
     const t = meta.training;
-    const optimizer = t.optimizer === undefined ? undefined : t.optimizer === "adam" ? "adam" : t.optimizer === "sgd" || t.optimizer === "momentum" ? "sgd" : t.optimizer;
+    const optimizer =
+      t.optimizer === undefined ? undefined : t.optimizer === "adam" || t.optimizer === "adamw" ? t.optimizer : t.optimizer === "sgd" || t.optimizer === "momentum" ? "sgd" : t.optimizer;
     given = {lr: t.learningRate, batch: t.batchSize, optimizer, momentum: t.momentum ?? (t.optimizer === "sgd" ? 0 : undefined)};
+    given = {...given, "weight-decay": t.weightDecay, nesterov: t.nesterov === undefined ? undefined : t.nesterov ? "on" : "off", dropout: t.dropout, schedule: t.schedule, warmup: t.warmup};
+    // The horizon in epochs of the page's subset, when the file's horizon (in updates) is a whole number of them.
+    const perEpoch = typeof t.batchSize === "number" && t.batchSize >= 1 ? Math.ceil(PAGE_TRAIN_COUNT / Math.min(t.batchSize, PAGE_TRAIN_COUNT)) : NaN;
+    if (typeof t.totalSteps === "number" && Number.isInteger(t.totalSteps / perEpoch)) given.horizon = t.totalSteps / perEpoch;
   }
   given = {...given, activation: config.activation, init: config.init, seed: config.seed};
   const values = {...current} as Record<string, unknown>;
   const missing: string[] = [];
   for (const [key, field] of Object.entries(mnistSchema)) {
-    const v = (given as Record<string, unknown>)[key];
+    let v = (given as Record<string, unknown>)[key];
+    if (v === undefined && (NEW_KEYS as readonly string[]).includes(key)) v = field.default;
     if (v === undefined) {
       missing.push(WORDS[key] ?? key);
       continue;

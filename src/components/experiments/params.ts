@@ -99,7 +99,9 @@ export function writeParams<S extends Schema>(schema: S, values: Values<S>): str
  * The CLI command that repeats a page run: `npm run -s train --` followed by each flag and its
  * value, in the order given, e.g. trainCommand({subset: "page", lr: 0.01}) →
  * "npm run -s train -- --subset page --lr 0.01". Values are printed exactly as held (no rounding).
+ * A boolean is a bare flag: true prints `--flag`, false prints nothing.
  */
-export function trainCommand(flags: Record<string, string | number>): string {
-  return ["npm run -s train --", ...Object.entries(flags).map(([flag, value]) => `--${flag} ${value}`)].join(" ");
+export function trainCommand(flags: Record<string, string | number | boolean>): string {
+  const words = Object.entries(flags).flatMap(([flag, value]) => (value === false ? [] : value === true ? [`--${flag}`] : [`--${flag} ${value}`]));
+  return ["npm run -s train --", ...words].join(" ");
 }

@@ -9,6 +9,7 @@ export * from "./random.js";
 export * from "./network.js";
 export * from "./optimizers.js";
 export * from "./schedules.js";
+export * from "./lr-find.js";
 export * from "./samples.js";
 export * from "./trainer.js";
 export * from "./metrics.js";

@@ -173,6 +173,18 @@ export class Trainer {
     return s ? rateAt(this.learningRate, t, s.schedule, s.warmup, s.totalSteps!) : this.learningRate;
   }
 
+  /**
+   * Sets the base learning rate of the next updates (the learning-rate range test moves it every
+   * update). With a schedule, η_t is computed from this new base.
+   * throws RangeError unless rate is finite and > 0.
+   */
+  setLearningRate(rate: number): void {
+    if (!(Number.isFinite(rate) && rate > 0)) throw new RangeError(`invalid learning rate: ${rate} (expected a finite number > 0)`);
+    (this as {learningRate: number}).learningRate = rate;
+    this.optimizer.learningRate = rate;
+    this.sgdStep.k = -rate * (1 / 1);
+  }
+
   /** The learning rate the next update will use. */
   get currentLearningRate(): number {
     return this.learningRateAt(this.steps);
