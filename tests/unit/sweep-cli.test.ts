@@ -73,15 +73,15 @@ describe("npm run sweep", () => {
     [["--lr", "0.1,0"], "invalid lrs: 0"],
     [["--lr", "-1"], "invalid lrs: -1"],
     [["--activation", "", "--lr", "0.1"], "invalid activations: the list is empty"],
-    [["--lr-range", "0.0001,10,200", "--seeds", "3"], "too many runs: 1200 (inits × activations × lrs × seeds; at most 500)"],
+    [["--lr-range", "0.0001,10,200", "--seeds", "3"], "too many runs: 1200 (inits × activations × lrs × optimizers × weightDecays × dropouts × schedules × warmups × seeds; at most 500)"],
     [["--shard", "4/3", "--lr", "0.1"], "invalid shard: 4/3"],
     [["--shard", "abc", "--lr", "0.1"], 'invalid shard: "abc" (expected i/n, e.g. 2/8)'],
     [["--lr-range", "0.001,1,2.5"], '--lr-range: n must be a whole number from 1 to 500, got "2.5"'],
     [["--lr-range", "0.001,1,1e10"], '--lr-range: n must be a whole number from 1 to 500, got "1e10"'],
     [["--lr-range", "0.001,1,0"], "--lr-range: n must be a whole number from 1 to 500"],
     [["--lr-range", "0.001,1"], '--lr-range must be three numbers lo,hi,n, got "0.001,1"'],
-    [["--optimizer", "adam", "--momentum", "0.9", "--lr", "0.1"], "invalid momentum: 0.9 with optimizer adam"],
-    [["--optimizer", "sgd", "--momentum", "0.9", "--lr", "0.1"], "invalid momentum: 0.9 with optimizer sgd"],
+    [["--optimizer", "adam", "--momentum", "0.9", "--lr", "0.1"], "invalid momentum: 0.9 with optimizers adam"],
+    [["--optimizer", "sgd", "--momentum", "0.9", "--lr", "0.1"], "invalid momentum: 0.9 with optimizers sgd"],
   ])("%j exits 2 naming the field", async (args, message) => {
     const {code, stderr} = await run([...base, ...args, "--workers", "0"]);
     expect(code).toBe(2);

@@ -156,7 +156,7 @@ describe("interrupted sweeps keep every finished run and --resume completes them
     writeFileSync(journalPath(out), journalHeader(validateGrid({...grid, lrs: [0.5]}), null));
     const other = await run([...flags, "--out", out, "--resume"]);
     expect(other.code).toBe(2);
-    expect(other.stderr).toContain("is a sweep of another grid or shard");
+    expect(other.stderr).toContain("is a sweep of another grid, search, stage or shard");
     // With --force (the Slurm recipe's resubmission of a changed grid) it starts afresh.
     const afresh = await run([...flags, "--workers", "0", "--out", out, "--resume", "--force"]);
     expect(afresh.code, afresh.stderr).toBe(0);

@@ -44,7 +44,11 @@ describe("merge refuses corrupt parts by name", () => {
   it.each([
     ["accuracy.json", (r: Record<string, unknown>) => (r.testAccuracy = 7.5), "testAccuracy 7.5 is not a number from 0 to 1"],
     ["fingerprint.json", (r: Record<string, unknown>) => (r.fingerprint = 12345), "fingerprint 12345 is not a hexadecimal text"],
-    ["eta.json", (r: Record<string, unknown>) => ((r.config as {lr: number}).lr = 0.5), 'config {"init":"he-normal","activation":"relu","lr":0.5} contradicts its key'],
+    [
+      "eta.json",
+      (r: Record<string, unknown>) => ((r.config as {lr: number}).lr = 0.5),
+      'config {"init":"he-normal","activation":"relu","lr":0.5,"optimizer":"sgd","weightDecay":0,"dropout":0,"schedule":"constant","warmup":0} contradicts its key',
+    ],
     ["curve.json", (r: Record<string, unknown>) => (r.curve = "not a list"), 'curve "not a list" is not a list'],
     ["point.json", (r: Record<string, unknown>) => ((r.curve as Record<string, unknown>[])[1].testAccuracy = -1), "curve[1].testAccuracy -1 is not a number from 0 to 1"],
   ])("%s", async (name, change, message) => {

@@ -36,7 +36,7 @@ describe("validateGrid", () => {
     [{colour: "red"}, /unknown grid key: "colour"/],
     [{inits: []}, /invalid inits: the list is empty/],
     [{activations: []}, /invalid activations: the list is empty/],
-    [{lrs: [0.1, 0]}, /invalid lrs: 0 \(η must be a number from 0.0001 to 10\)/],
+    [{lrs: [0.1, 0]}, /invalid lrs: 0 \(learning rate η: expected a number from 0.0001 to 10\)/],
     [{lrs: [-1]}, /invalid lrs: -1/],
     [{lrs: [11]}, /invalid lrs: 11/],
     [{lrs: [0.1, 0.1]}, /invalid lrs: .* repeats a value/],
@@ -46,8 +46,8 @@ describe("validateGrid", () => {
     [{hidden: [16, 0]}, /invalid hidden\[1\]: 0/],
     [{momentum: 1}, /invalid momentum: 1/],
     // μ is read only by optimizer "momentum": beside sgd or adam it would be ignored.
-    [{optimizer: "adam", momentum: 0.9}, /^invalid momentum: 0.9 with optimizer adam \(only optimizer momentum uses μ; set optimizer to momentum, or momentum to 0\)$/],
-    [{optimizer: "sgd", momentum: 0.5}, /invalid momentum: 0.5 with optimizer sgd/],
+    [{optimizers: ["adam"], momentum: 0.9}, /^invalid momentum: 0.9 with optimizers adam \(only optimizer momentum uses μ; add momentum to the optimizers, or set momentum to 0\)$/],
+    [{optimizers: ["sgd"], momentum: 0.5}, /invalid momentum: 0.5 with optimizers sgd/],
   ])("refuses %j naming the field", (over, message) => {
     expect(() => validateGrid({...DEFAULT_GRID, ...over})).toThrow(GridError);
     expect(() => validateGrid({...DEFAULT_GRID, ...over})).toThrow(message);
@@ -133,7 +133,15 @@ function data(n: number, seed: number, scale = 1) {
 }
 const tiny = grid({train: 40, test: 20, hidden: [4], inits: ["he-normal", "uniform"], activations: ["relu"], lrs: [0.01, 0.5], seeds: 2, batch: 8, pointsPerEpoch: 2});
 const tinyData = {train: data(40, 1), test: data(20, 2)};
-const whole: SweepFile = {format: SWEEP_FORMAT, version: SWEEP_VERSION, grid: tiny, shard: null, runs: expandGrid(tiny).map((r) => runSweepRun(tiny, r, tinyData))};
+const whole: SweepFile = {
+  format: SWEEP_FORMAT,
+  version: SWEEP_VERSION,
+  grid: tiny,
+  search: {kind: "grid"},
+  stage: null,
+  shard: null,
+  runs: expandGrid(tiny).map((r) => runSweepRun(tiny, r, tinyData)),
+};
 
 describe("runSweepRun", () => {
   it("is deterministic and records a curve, dead units and a fingerprint", () => {
@@ -151,7 +159,7 @@ describe("runSweepRun", () => {
   });
 
   it("records a diverging run as diverged at its update, and the sweep goes on", () => {
-    const g = grid({...tiny, lrs: [10], inits: ["uniform"], activations: ["identity"], optimizer: "momentum", momentum: 0.99, epochs: 20});
+    const g = grid({...tiny, lrs: [10], inits: ["uniform"], activations: ["identity"], optimizers: ["momentum"], momentum: 0.99, epochs: 20});
     const huge = {train: data(40, 1, 1e3), test: data(20, 2, 1e3)};
     const results = expandGrid(g).map((r) => runSweepRun(g, r, huge));
     const diverged = results.filter((r) => r.diverged);

@@ -6,6 +6,7 @@
  */
 import {DEFAULT_GRID, validateGrid, type SweepGrid} from "../runs/sweep.js";
 import {shorten} from "./params.js";
+import {AXES} from "../runs/space.js";
 
 export interface CompareView {
   /** EMA weight of the curves, 0–0.99. */
@@ -28,19 +29,20 @@ const num = (text: string) => {
   return v;
 };
 
-/** URL key → how it reads into a partial grid or view. */
+/** URL key → how it reads into a partial grid: one comma-separated list per axis (space.ts urlKey), then the fixed settings. */
 const GRID_PARAMS: Record<string, (text: string) => Partial<SweepGrid>> = {
-  init: (t) => ({inits: list(t) as SweepGrid["inits"]}),
-  act: (t) => ({activations: list(t) as SweepGrid["activations"]}),
-  lr: (t) => ({lrs: list(t).map(num)}),
+  ...Object.fromEntries(AXES.map((a) => [a.urlKey, (t: string) => ({[a.gridKey]: a.kind === "choice" ? list(t) : list(t).map(num)})])),
   seeds: (t) => ({seeds: num(t)}),
   train: (t) => ({train: num(t)}),
   test: (t) => ({test: num(t)}),
   hidden: (t) => ({hidden: list(t).map(num)}),
   epochs: (t) => ({epochs: num(t)}),
   batch: (t) => ({batch: num(t)}),
-  opt: (t) => ({optimizer: t as SweepGrid["optimizer"]}),
   mu: (t) => ({momentum: num(t)}),
+  nesterov: (t) => {
+    if (t !== "true" && t !== "false") throw new RangeError("expected true or false");
+    return {nesterov: t === "true"};
+  },
 };
 
 export function readCompareState(search: string): {grid: SweepGrid; view: CompareView; problems: string[]} {
@@ -76,17 +78,15 @@ export function writeCompareState(grid: SweepGrid, view: CompareView): string {
   const params = new URLSearchParams();
   const d = DEFAULT_GRID;
   const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
-  if (!same(grid.inits, d.inits)) params.set("init", grid.inits.join(","));
-  if (!same(grid.activations, d.activations)) params.set("act", grid.activations.join(","));
-  if (!same(grid.lrs, d.lrs)) params.set("lr", grid.lrs.join(","));
+  for (const a of AXES) if (!same(grid[a.gridKey], d[a.gridKey])) params.set(a.urlKey, grid[a.gridKey].join(","));
   for (const [key, field] of [
     ["seeds", "seeds"],
     ["train", "train"],
     ["test", "test"],
     ["epochs", "epochs"],
     ["batch", "batch"],
-    ["opt", "optimizer"],
     ["mu", "momentum"],
+    ["nesterov", "nesterov"],
   ] as const) {
     if (grid[field] !== d[field]) params.set(key, String(grid[field]));
   }

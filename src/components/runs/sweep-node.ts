@@ -5,6 +5,7 @@
 import {pixelSamples, type Samples} from "../nn/index.js";
 import {readMnist} from "../datasets/mnist-node.js";
 import {selectSubset} from "../datasets/subsets.js";
+import {GRID_SEARCH} from "./search.js";
 import {expandGrid, runSweepRun, SWEEP_FORMAT, SWEEP_VERSION, type SweepFile, type SweepGrid} from "./sweep.js";
 import {sweepSamples, type ImageSet} from "./sweep-data.js";
 
@@ -37,5 +38,5 @@ export function reportFile(grid: SweepGrid, onRun?: (done: number, total: number
     onRun?.(k + 1, all.length);
     return result;
   });
-  return {format: SWEEP_FORMAT, version: SWEEP_VERSION, grid, shard: null, runs};
+  return {format: SWEEP_FORMAT, version: SWEEP_VERSION, grid, search: GRID_SEARCH, stage: null, shard: null, runs};
 }

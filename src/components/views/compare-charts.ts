@@ -7,6 +7,7 @@ import * as Plot from "@observablehq/plot";
 import {deviation, group, max, mean, min} from "d3";
 import {emaSmooth, type SweepFile, type SweepGrid, type SweepResult} from "../runs/sweep.js";
 import {DEFAULT_GRID} from "../runs/sweep.js";
+import {AXES} from "../runs/space.js";
 import {ACTIVATION_LABELS, INIT_LABELS} from "../experiments/explorer.js";
 import {writeCompareState, type CompareView} from "../experiments/compare-params.js";
 
@@ -323,7 +324,7 @@ export function lrChart(summaries: ConfigSummary[], {width = 800}: {width?: numb
 }
 
 /** URL keys that describe the grid (those of compare-params.ts); the others describe the view. */
-const GRID_URL_KEYS = ["init", "act", "lr", "seeds", "train", "test", "hidden", "epochs", "batch", "opt", "mu"];
+const GRID_URL_KEYS = [...AXES.map((a) => a.urlKey), "seeds", "train", "test", "hidden", "epochs", "batch", "mu", "nesterov"];
 
 /**
  * The grid a Compare link opens with. A link that sets no grid parameter (or only ones that were
@@ -355,6 +356,14 @@ export function sweepCommand(grid: SweepGrid, out = "results.json"): string {
     `npm run -s sweep -- --init ${grid.inits.join(",")} \\`,
     `  --activation ${grid.activations.join(",")} --lr ${grid.lrs.join(",")} \\`,
     `  --seeds ${grid.seeds} --train ${grid.train} --test ${grid.test} --hidden ${grid.hidden.join(",")} \\`,
-    `  --epochs ${grid.epochs} --batch ${grid.batch} --optimizer ${grid.optimizer}${grid.optimizer === "momentum" ? ` --momentum ${grid.momentum}` : ""} --out ${out}`,
+    `  --epochs ${grid.epochs} --batch ${grid.batch} --optimizer ${grid.optimizers.join(",")}${grid.optimizers.includes("momentum") ? ` --momentum ${grid.momentum}` : ""}${grid.nesterov ? " --nesterov" : ""}${extraAxes(grid)} --out ${out}`,
   ].join("\n");
+}
+
+/** The flags of the axes after the optimiser that differ from one neutral value (weight decay, dropout, schedule, warm-up). */
+function extraAxes(grid: SweepGrid): string {
+  return AXES.slice(4)
+    .filter((a) => !(grid[a.gridKey].length === 1 && grid[a.gridKey][0] === a.neutral))
+    .map((a) => ` ${a.flag} ${grid[a.gridKey].join(",")}`)
+    .join("");
 }
