@@ -63,11 +63,11 @@ const numbers = (flag: string) => (text: string) =>
     if (!Number.isFinite(v)) throw new InvalidArgumentError(`${flag}: ${JSON.stringify(s)} is not a number`);
     return v;
   });
-/** "lo,hi,n": two learning rates and how many log-spaced values to take between them (1 to MAX_RUNS). */
+/** "lo,hi[,n]": two learning rates and, for a grid, how many log-spaced values to take between them (1 to MAX_RUNS; default 6). */
 export const lrRange = (text: string): [number, number, number] => {
   const parts = numbers("--lr-range")(text);
-  if (parts.length !== 3) throw new InvalidArgumentError(`--lr-range must be three numbers lo,hi,n, got ${JSON.stringify(text)}`);
-  const [lo, hi, n] = parts;
+  if (parts.length !== 3 && parts.length !== 2) throw new InvalidArgumentError(`--lr-range must be two or three numbers lo,hi[,n], got ${JSON.stringify(text)}`);
+  const [lo, hi, n = 6] = parts;
   if (!Number.isInteger(n) || n < 1 || n > MAX_RUNS) throw new InvalidArgumentError(`--lr-range: n must be a whole number from 1 to ${MAX_RUNS}, got ${JSON.stringify(names(text)[2])}`);
   return [lo, hi, n];
 };
@@ -269,7 +269,7 @@ export function program(): Command {
     .addOption(new Option("--activation <names>", "hidden activations, comma-separated").default(d.activations.join(",")))
     .addOption(new Option("--lr <list>", "learning rates η, comma-separated (1e-4 to 10)").argParser(numbers("--lr")))
     .addOption(
-      new Option("--lr-range <lo,hi,n>", "grid: n log-spaced learning rates from lo to hi; random and asha: η drawn log-uniformly from lo to hi")
+      new Option("--lr-range <lo,hi[,n]>", "grid: n log-spaced learning rates from lo to hi; random and asha: η drawn log-uniformly from lo to hi")
         .default([0.001, 1, 6], "0.001,1,6")
         .argParser(lrRange),
     )

@@ -79,7 +79,7 @@ describe("npm run sweep", () => {
     [["--lr-range", "0.001,1,2.5"], '--lr-range: n must be a whole number from 1 to 500, got "2.5"'],
     [["--lr-range", "0.001,1,1e10"], '--lr-range: n must be a whole number from 1 to 500, got "1e10"'],
     [["--lr-range", "0.001,1,0"], "--lr-range: n must be a whole number from 1 to 500"],
-    [["--lr-range", "0.001,1"], '--lr-range must be three numbers lo,hi,n, got "0.001,1"'],
+    [["--lr-range", "0.001"], '--lr-range must be two or three numbers lo,hi[,n], got "0.001"'],
     [["--optimizer", "adam", "--momentum", "0.9", "--lr", "0.1"], "invalid momentum: 0.9 with optimizers adam"],
     [["--optimizer", "sgd", "--momentum", "0.9", "--lr", "0.1"], "invalid momentum: 0.9 with optimizers sgd"],
   ])("%j exits 2 naming the field", async (args, message) => {

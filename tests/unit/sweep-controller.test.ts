@@ -1,6 +1,7 @@
 import {describe, expect, it} from "vitest";
 import {SweepController, type SweepState} from "../../src/components/runs/sweep-controller.js";
-import {DEFAULT_GRID, validateGrid, type SweepResult, type SweepRun} from "../../src/components/runs/sweep.js";
+import {DEFAULT_GRID, planStage, validateGrid, type SweepResult, type SweepRun} from "../../src/components/runs/sweep.js";
+import {validateSearch} from "../../src/components/runs/search.js";
 import {CancelledError, TaskError, type WorkerPool} from "../../src/components/runs/worker-pool.js";
 
 /** A pool whose tasks finish when the test says so: resolve(i) completes run i, fail(i) fails it. */
@@ -127,5 +128,37 @@ describe("SweepController on the Run contract", () => {
     sweep.start();
     expect(f.disposed).toBe(true);
     expect(calls).toBe(1);
+  });
+});
+
+describe("SweepController with successive halving", () => {
+  it("plans each stage from the last one's results, as the CLI does, and reports progress per rung", async () => {
+    const g = validateGrid({...DEFAULT_GRID, train: 90, test: 50, seeds: 1});
+    const search = validateSearch({kind: "asha", trials: 9, reduction: 3, rungs: 3, ranges: {lr: [0.001, 1]}});
+    // Accuracy rises with η in this fake, so the largest η are promoted.
+    const pool = {
+      run: (payload: {run: SweepRun}) => Promise.resolve({...payload.run, fingerprint: `f${payload.run.index}`, testAccuracy: Math.log10(payload.run.config.lr) + 4} as unknown as SweepResult),
+      cancel() {},
+      dispose() {},
+    } as unknown as WorkerPool;
+    const sweep = new SweepController(g, pool, search);
+    expect(sweep.state.stages).toBe(3);
+    expect(sweep.state.rungs).toEqual([{rung: 0, budget: 10, done: 0, total: 9}]);
+    sweep.start();
+    for (let k = 0; k < 20 && sweep.state.status !== "done"; k++) await new Promise((r) => setTimeout(r, 0));
+    const state = sweep.state;
+    expect(state.status).toBe("done");
+    expect(state.rungs).toEqual([
+      {rung: 0, budget: 10, done: 9, total: 9},
+      {rung: 1, budget: 30, done: 3, total: 3},
+      {rung: 2, budget: 90, done: 1, total: 1},
+    ]);
+    const expected = [1, 2, 3].reduce<SweepResult[]>(
+      (done, stage) => [...done, ...planStage(g, search, stage, done).map((r) => ({...r, testAccuracy: Math.log10(r.config.lr) + 4}) as unknown as SweepResult)],
+      [],
+    );
+    expect(state.results.map((r) => r.index).sort((a, b) => a - b)).toEqual(expected.map((r) => r.index).sort((a, b) => a - b));
+    const best = expected.filter((r) => r.rung === 0).sort((a, b) => b.config.lr - a.config.lr)[0];
+    expect(state.results.find((r) => r.rung === 2)!.trial).toBe(best.trial);
   });
 });

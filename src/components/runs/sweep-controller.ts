@@ -1,16 +1,19 @@
 /**
- * A sweep's lifecycle on a page: runs every run of a grid on a WorkerPool, with progress per run
- * and overall, cancel and resume (completed runs are kept, the rest run again), and dispose
- * (terminates every worker: changing the grid disposes the old controller, so no worker outlives
- * the grid it was started for).
+ * A sweep's lifecycle on a page: runs every run of a grid or a search on a WorkerPool, with
+ * progress per run, per rung and overall, cancel and resume (completed runs are kept, the rest run
+ * again), and dispose (terminates every worker: changing the grid disposes the old controller, so
+ * no worker outlives the grid it was started for). Successive halving runs stage by stage, as the
+ * CLI does: when a stage's runs have all finished, the next stage's runs are planned from them
+ * (sweep.ts planStage) and queued; a stage with failed runs ends the search there.
  *
- *   const sweep = new SweepController(grid, pool);
+ *   const sweep = new SweepController(grid, pool, search);
  *   sweep.subscribe((state) => …);   // status, done, total, results, progress per run, failures
  *   sweep.start(); sweep.pause(); sweep.start(); sweep.step(); sweep.reset(); sweep.dispose();
  */
 import {CancelledError, type WorkerPool} from "./worker-pool.js";
 import {Emitter, type Run, type RunStateBase} from "./run.js";
-import {expandGrid, type CurvePoint, type SweepGrid, type SweepResult, type SweepRun} from "./sweep.js";
+import {planStage, trialConfigs, type CurvePoint, type SweepGrid, type SweepResult, type SweepRun} from "./sweep.js";
+import {GRID_SEARCH, rungBudget, stageCount, type SearchSpec} from "./search.js";
 
 /**
  * A sweep's status on the Run contract: training = its runs are in progress ("running" on the
@@ -33,6 +36,11 @@ export interface SweepState extends RunStateBase {
   failures: Map<number, string>;
   /** Workers that died under a run (the run was retried on a fresh worker, or failed on a second death). */
   crashes: number;
+  /** The stage in progress (1-based) and how many the search has (1 for a grid or a random search). */
+  stage: number;
+  stages: number;
+  /** Per rung planned so far: its budget in samples, runs finished (or failed) and runs planned. */
+  rungs: {rung: number; budget: number; done: number; total: number}[];
 }
 
 /**
@@ -42,7 +50,11 @@ export interface SweepState extends RunStateBase {
  */
 export class SweepController implements Run<SweepState> {
   readonly grid: SweepGrid;
+  readonly search: SearchSpec;
+  /** The runs planned so far: every run of a grid or random search; successive halving's grow stage by stage. */
   readonly runs: SweepRun[];
+  private stage = 1;
+  private readonly configs;
   private readonly pool: WorkerPool;
   private status: SweepStatus = "idle";
   private disposed = false;
@@ -56,11 +68,21 @@ export class SweepController implements Run<SweepState> {
   /** Bumped by every start and reset; completions of an older batch are ignored. */
   private batch = 0;
 
-  constructor(grid: SweepGrid, pool: WorkerPool) {
+  constructor(grid: SweepGrid, pool: WorkerPool, search: SearchSpec = GRID_SEARCH) {
     this.grid = grid;
+    this.search = search;
     this.pool = pool;
-    this.runs = expandGrid(grid);
-    this.progress = this.runs.map(() => 0);
+    this.configs = trialConfigs(grid, search);
+    this.runs = planStage(grid, search, 1, [], this.configs);
+    this.progress = Array.from({length: stageCount(search) * this.configs.length * grid.seeds}, () => 0);
+  }
+
+  /** Plans the next stage when every run planned so far finished (none failed); returns whether it did. */
+  private advance(): boolean {
+    if (this.stage >= stageCount(this.search) || this.failures.size || this.runs.some((r) => !this.results.has(r.index))) return false;
+    this.stage++;
+    this.runs.push(...planStage(this.grid, this.search, this.stage, [...this.results.values()], this.configs));
+    return true;
   }
 
   get state(): SweepState {
@@ -68,7 +90,10 @@ export class SweepController implements Run<SweepState> {
     const retried = this.crashes
       ? `${this.crashes === 1 ? "A worker" : `${this.crashes} workers`} died under a run (${this.lastCrash}); ${this.crashes === 1 ? "its run was" : "their runs were"} retried on a fresh worker.`
       : "";
-    const message = [this.status === "done" && failed ? `${failed} run${failed === 1 ? "" : "s"} failed and ${failed === 1 ? "was" : "were"} left out.` : "", retried].filter(Boolean).join(" ");
+    const halted = this.status === "done" && failed && this.stage < stageCount(this.search) ? ` The search stopped after stage ${this.stage}: its promotions need every result.` : "";
+    const message = [this.status === "done" && failed ? `${failed} run${failed === 1 ? "" : "s"} failed and ${failed === 1 ? "was" : "were"} left out.${halted}` : "", retried]
+      .filter(Boolean)
+      .join(" ");
     return {
       status: this.status,
       message,
@@ -79,6 +104,17 @@ export class SweepController implements Run<SweepState> {
       progress: this.progress.slice(),
       failures: new Map(this.failures),
       crashes: this.crashes,
+      stage: this.stage,
+      stages: stageCount(this.search),
+      rungs: Array.from({length: this.stage}, (_, rung) => {
+        const runs = this.runs.filter((r) => r.rung === rung);
+        return {
+          rung,
+          budget: rungBudget(this.search, rung, this.grid.epochs * this.grid.train),
+          done: runs.filter((r) => this.results.has(r.index) || this.failures.has(r.index)).length,
+          total: runs.length,
+        };
+      }),
     };
   }
 
@@ -97,12 +133,14 @@ export class SweepController implements Run<SweepState> {
   /** Queues every run not yet completed (or only the next one, with limit 1). */
   start(limit = Infinity): void {
     if (this.status === "training" || this.disposed) return;
-    const todo = this.runs.filter((r) => !this.results.has(r.index) && !this.failures.has(r.index)).slice(0, limit);
+    let todo = this.runs.filter((r) => !this.results.has(r.index) && !this.failures.has(r.index)).slice(0, limit);
+    if (!todo.length && this.advance()) todo = this.runs.filter((r) => !this.results.has(r.index)).slice(0, limit);
     if (!todo.length) return this.set("done");
     this.set("training");
     this.pending = todo.length;
     const batch = ++this.batch;
-    const last = todo.length === this.runs.length - this.results.size - this.failures.size;
+    const last = todo.length === this.runs.length - this.results.size - this.failures.size && this.stage === stageCount(this.search);
+    const whole = limit === Infinity;
     for (const run of todo) {
       this.progress[run.index] = 0;
       this.pool
@@ -123,8 +161,13 @@ export class SweepController implements Run<SweepState> {
         )
         .finally(() => {
           if (batch !== this.batch || this.disposed) return;
-          if (--this.pending === 0 && this.status === "training") this.set(last ? "done" : "paused");
-          else this.emitter.emit(false);
+          if (--this.pending === 0 && this.status === "training") {
+            // A whole stage finished: successive halving plans and starts the next one.
+            if (whole && !last && this.failures.size === 0 && this.advance()) {
+              this.status = "idle";
+              this.start();
+            } else this.set(last || (whole && this.failures.size > 0 && this.search.kind === "asha") ? "done" : "paused");
+          } else this.emitter.emit(false);
         });
     }
   }
@@ -173,6 +216,8 @@ export class SweepController implements Run<SweepState> {
     this.failures.clear();
     this.crashes = 0;
     this.progress.fill(0);
+    this.stage = 1;
+    this.runs.splice(0, this.runs.length, ...planStage(this.grid, this.search, 1, [], this.configs));
     this.set("idle");
   }
 
