@@ -5,8 +5,10 @@
 // command it prints is tested in compare-report.test.ts, in Node).
 import {describe, expect, it, vi} from "vitest";
 import {activationShort, compareSearch, configLabel, heatmapChart, initShort, lrChart, rangeText, startGrid, usableRanges, type ConfigSummary} from "../../src/components/views/compare-charts.js";
-import {DEFAULT_VIEW, readCompareState} from "../../src/components/experiments/compare-params.js";
+import {DEFAULT_VIEW, readCompareState, REPORT_SEARCH, REPORT_SEARCH_GRID} from "../../src/components/experiments/compare-params.js";
+import {validateSearch} from "../../src/components/runs/search.js";
 import {DEFAULT_GRID, REPORT_GRID, validateGrid} from "../../src/components/runs/sweep.js";
+import {meanCI} from "../../src/components/runs/seed-groups.js";
 
 // jsdom has no canvas; Plot draws a colour ramp legend on one. A stub that draws nothing will do.
 HTMLCanvasElement.prototype.getContext = (() => ({fillRect() {}})) as unknown as typeof HTMLCanvasElement.prototype.getContext;
@@ -24,6 +26,7 @@ const summary = (init: string, activation: string, lr: number, accuracy: number)
   seeds: 3,
   diverged: Number.isFinite(accuracy) ? 0 : 3,
   deadUnits: 0,
+  ci: meanCI([accuracy - 0.01, accuracy, accuracy + 0.01]),
 });
 
 // he-normal · relu: best at the largest η; he-normal · sigmoid: best at the smallest, and only
@@ -144,5 +147,49 @@ describe("the page's URL and command", () => {
     const read = readCompareState(search);
     expect(read.problems).toHaveLength(2);
     expect(startGrid(search, read.grid, report, read.problems)).toEqual(report);
+  });
+});
+
+describe("searches in the page's URL", () => {
+  const report = validateGrid(REPORT_GRID);
+  const roundTrip = (grid: typeof report, search: ReturnType<typeof validateSearch>) => {
+    const text = compareSearch(grid, DEFAULT_VIEW, report, search);
+    const read = readCompareState(text);
+    return {text, grid: startGrid(text, read.grid, report, read.problems), search: read.search, problems: read.problems};
+  };
+
+  it("round-trips the report's search, a random search without an η range and successive halving", () => {
+    const asha = validateSearch({kind: "asha", trials: 27, seed: 4, ranges: {lr: [0.01, 0.5], warmup: [0, 50]}, reduction: 3, rungs: 4, brackets: 2});
+    const plain = validateSearch({kind: "random", trials: 5, seed: 1, ranges: {}});
+    for (const [grid, search] of [
+      [REPORT_SEARCH_GRID, REPORT_SEARCH],
+      [validateGrid({...DEFAULT_GRID, lrs: [0.01, 0.1]}), plain],
+      [REPORT_SEARCH_GRID, asha],
+    ] as const) {
+      const back = roundTrip(grid, search);
+      expect(back.problems).toEqual([]);
+      expect(back.grid).toEqual(grid);
+      expect(back.search).toEqual(search);
+    }
+    // The report's grid searched at random is not the report's grid: the link says search=random.
+    expect(roundTrip(report, plain).text).toContain("search=random");
+    expect(roundTrip(report, plain).search).toEqual(plain);
+    // Only what differs from a search's defaults is written.
+    expect(new URLSearchParams(roundTrip(REPORT_SEARCH_GRID, REPORT_SEARCH).text).get("trials")).toBe("32");
+    expect(new URLSearchParams(roundTrip(REPORT_SEARCH_GRID, REPORT_SEARCH).text).has("search-seed")).toBe(false);
+    expect(new URLSearchParams(roundTrip(validateGrid({...DEFAULT_GRID, lrs: [0.01, 0.1]}), plain).text).get("lr-range")).toBe("");
+  });
+
+  it("falls back parameter by parameter and names each one", () => {
+    const read = readCompareState("?search=asha&trials=0&reduction=1&rungs=3&lr-range=0,1&dropout-range=0.1,0.2&brackets=9");
+    expect(read.search).toMatchObject({kind: "asha", trials: 16, reduction: 3, rungs: 3, brackets: 1, ranges: {lr: [0.001, 1], dropout: [0.1, 0.2]}});
+    expect(read.problems).toEqual([
+      'URL parameter trials="0" ignored (invalid trials: 0 (expected a whole number from 1 to 500)).',
+      'URL parameter reduction="1" ignored (invalid reduction factor: 1 (expected a whole number from 2 to 10: each rung keeps the best 1/reduction)).',
+      'URL parameter brackets="9" ignored (invalid brackets: 9 (expected a whole number from 1 to 3)).',
+      'URL parameter lr-range="0,1" ignored (invalid lr range: 0 (expected a number from 0.0001 to 10)).',
+    ]);
+    expect(readCompareState("?search=bayes").problems).toEqual(['URL parameter search="bayes" ignored (expected grid, random or asha); running a grid.']);
+    expect(readCompareState("?search=random&rungs=4").problems[0]).toMatch(/rungs="4" ignored \(rungs applies to successive halving/);
   });
 });

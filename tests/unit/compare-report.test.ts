@@ -10,6 +10,8 @@ import {expandGrid, REPORT_GRID, runCount, runSweepRun, validateGrid, type Sweep
 import {pageSubsets, reportFile} from "../../src/components/runs/sweep-node.js";
 import {sweepSamples} from "../../src/components/runs/sweep-data.js";
 import {summarise, sweepCommand} from "../../src/components/views/compare-charts.js";
+import {REPORT_SEARCH, REPORT_SEARCH_GRID} from "../../src/components/experiments/compare-params.js";
+import {validateSearch, type SearchSpec} from "../../src/components/runs/search.js";
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -82,6 +84,34 @@ describe("the Compare page's command", () => {
         out.mockRestore();
       }
       expect(JSON.parse(stdout)).toEqual(grid);
+    }
+  });
+
+  it("runs the search the page shows: random and successive halving, with their ranges (the CLI's results file holds the same grid and search)", async () => {
+    const small = {train: 20, test: 10, seeds: 1, hidden: [4]};
+    const cases: [SweepGrid, SearchSpec][] = [
+      [validateGrid({...REPORT_SEARCH_GRID, ...small}), {...REPORT_SEARCH, trials: 3}],
+      [validateGrid({...REPORT_SEARCH_GRID, ...small, lrs: [0.01, 0.1]}), validateSearch({kind: "random", trials: 2, seed: 5, ranges: {warmup: [0, 10]}})],
+      [
+        validateGrid({...REPORT_SEARCH_GRID, ...small, lrs: [0.001], optimizers: ["sgd"], momentum: 0, schedules: ["constant"]}),
+        validateSearch({kind: "asha", trials: 4, seed: 2, ranges: {lr: [0.001, 0.5], dropout: [0, 0.3]}, reduction: 2, rungs: 2, brackets: 1}),
+      ],
+    ];
+    for (const [grid, search] of cases) {
+      const args = sweepCommand(grid, "results.json", search).replace("npm run -s sweep --", "").replace(/\\\n/g, " ").split(/\s+/).filter(Boolean);
+      expect(args.slice(-2)).toEqual(["--out", "results.json"]);
+      let stdout = "";
+      const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
+      const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
+      try {
+        expect(await main([...args.slice(0, -2), "--workers", "0", "--quiet"])).toBe(0);
+      } finally {
+        out.mockRestore();
+        err.mockRestore();
+      }
+      const file = JSON.parse(stdout);
+      expect(file.grid).toEqual(grid);
+      expect(file.search).toEqual(search);
     }
   });
 });

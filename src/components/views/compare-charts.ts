@@ -4,12 +4,14 @@
  * log axis with each pair's usable range, and the aggregation they share.
  */
 import * as Plot from "@observablehq/plot";
-import {deviation, group, max, mean, min} from "d3";
+import {group, max, mean, min} from "d3";
 import {emaSmooth, type SweepFile, type SweepGrid, type SweepResult} from "../runs/sweep.js";
 import {DEFAULT_GRID} from "../runs/sweep.js";
-import {AXES} from "../runs/space.js";
+import {AXES, axis, RANGE_AXES} from "../runs/space.js";
+import {GRID_SEARCH, type SearchSpec} from "../runs/search.js";
+import {meanCI, ciText, type MeanCI} from "../runs/seed-groups.js";
 import {ACTIVATION_LABELS, INIT_LABELS} from "../experiments/explorer.js";
-import {writeCompareState, type CompareView} from "../experiments/compare-params.js";
+import {SEARCH_URL_KEYS, writeCompareState, type CompareView} from "../experiments/compare-params.js";
 
 /** Short names for axes, legends and the table, where the long ones (INIT_LABELS) do not fit. */
 const INIT_SHORT: Record<string, string> = {
@@ -52,6 +54,8 @@ export interface ConfigSummary {
   seeds: number;
   diverged: number;
   deadUnits: number;
+  /** Mean and 95 % Student t interval of the final test accuracy over the seeds that did not diverge (runs/seed-groups.ts). */
+  ci: MeanCI;
 }
 
 /** One summary per configuration (init × activation × η), in the grid's order. */
@@ -71,6 +75,7 @@ export function summarise(file: SweepFile): ConfigSummary[] {
       seeds: runs.length,
       diverged: runs.length - ok.length,
       deadUnits: mean(runs, (r) => r.deadUnits) ?? 0,
+      ci: meanCI(acc),
     };
   });
 }
@@ -118,7 +123,7 @@ export function rangeText(r: UsableRange): string {
 
 export type CurveMetric = "testAccuracy" | "trainLoss";
 
-/** Curve rows: per configuration and curve point, the mean and spread across seeds of the smoothed metric. */
+/** Curve rows: per configuration and curve point, the mean across seeds of the smoothed metric and its 95 % confidence interval (Student t; lo = hi = mean for one seed). */
 export function curveRows(file: SweepFile, metric: CurveMetric, smoothing: number) {
   const rows: {key: string; init: string; activation: string; lr: number; epoch: number; mean: number; lo: number; hi: number}[] = [];
   for (const [key, runs] of group(file.runs, (r: SweepResult) => r.key)) {
@@ -132,10 +137,10 @@ export function curveRows(file: SweepFile, metric: CurveMetric, smoothing: numbe
     for (let i = 0; i < length; i++) {
       const values = series.map((s) => s[i]).filter((v) => Number.isFinite(v));
       if (!values.length) continue;
-      const m = mean(values)!,
-        sd = values.length > 1 ? deviation(values)! : 0;
+      const ci = meanCI(values);
+      const half = Number.isFinite(ci.half) ? ci.half : 0;
       const point = runs.find((r) => r.curve[i])!.curve[i];
-      rows.push({key, init: runs[0].config.init, activation: runs[0].config.activation, lr: runs[0].config.lr, epoch: point.epoch, mean: m, lo: m - sd, hi: m + sd});
+      rows.push({key, init: runs[0].config.init, activation: runs[0].config.activation, lr: runs[0].config.lr, epoch: point.epoch, mean: ci.mean, lo: ci.mean - half, hi: ci.mean + half});
     }
   }
   return rows;
@@ -146,7 +151,7 @@ const lrFormat = (x: number) => `η ${x}`;
 /** A colour ramp legend's layout (Plot passes a scale's extra options to its legend): room for the first tick label. */
 const RAMP = {marginLeft: 12, width: 252} as object;
 
-/** Learning curves: facets init (columns) × activation (rows), one line per η (log colour), band = mean ± 1 sd across seeds. */
+/** Learning curves: facets init (columns) × activation (rows), one line per η (log colour), band = the 95 % confidence interval of the mean across seeds. */
 export function curvesChart(
   file: SweepFile,
   {metric = "testAccuracy", smoothing = 0.6, selected = null, width = 800}: {metric?: CurveMetric; smoothing?: number; selected?: string | null; width?: number},
@@ -199,15 +204,23 @@ export function keyAt(event: Event): string | null {
 }
 
 /**
- * Final accuracy heatmap: init × η, faceted by activation; the text is the mean accuracy (%), "div"
- * (on grey) when every seed diverged. A click on a cell calls onSelect with its key at once (no
- * hover needed first).
+ * Final accuracy heatmap: init × η, faceted by activation; the text is the mean accuracy (%) over
+ * the seeds with its 95 % confidence interval ("91.2 ± 0.8"; the mean alone where a cell is too
+ * narrow, the interval then in the tip), "div" (on grey) when every seed diverged. `all` (default:
+ * `summaries`) fixes the axes, so a filter that hides cells does not move the others. A click on
+ * a cell calls onSelect with its key at once (no hover needed first).
  */
-export function heatmapChart(summaries: ConfigSummary[], {selected = null, width = 800, onSelect}: {selected?: string | null; width?: number; onSelect?: (key: string) => void}) {
-  const lrs = [...new Set(summaries.map((s) => s.lr))].sort((a, b) => a - b);
+export function heatmapChart(
+  summaries: ConfigSummary[],
+  {selected = null, width = 800, onSelect, all = summaries}: {selected?: string | null; width?: number; onSelect?: (key: string) => void; all?: ConfigSummary[]},
+) {
+  const lrs = [...new Set(all.map((s) => s.lr))].sort((a, b) => a - b);
   // Initialisations and activations in the grid's order (summaries keep it), not alphabetically.
-  const inits = [...new Set(summaries.map((s) => s.init))];
-  const activations = [...new Set(summaries.map((s) => s.activation))];
+  const inits = [...new Set(all.map((s) => s.init))];
+  const activations = [...new Set(all.map((s) => s.activation))];
+  // "91.2 ± 0.8" needs about 66 px at 11 px; narrower cells show the mean alone.
+  const cellWidth = (width - 90 - 20) / Math.max(1, lrs.length * activations.length);
+  const label = (d: ConfigSummary) => (!Number.isFinite(d.accuracy) ? "div" : cellWidth >= 70 ? ciText(d.ci) : (100 * d.accuracy).toFixed(0));
   const ok = summaries.filter((d) => Number.isFinite(d.accuracy));
   const diverged = summaries.filter((d) => !Number.isFinite(d.accuracy));
   const chart = Plot.plot({
@@ -230,7 +243,7 @@ export function heatmapChart(summaries: ConfigSummary[], {selected = null, width
         x: "lr",
         y: "init",
         fx: "activation",
-        text: (d) => (Number.isFinite(d.accuracy) ? (100 * d.accuracy).toFixed(0) : "div"),
+        text: label,
         fill: (d) => (!Number.isFinite(d.accuracy) ? "currentColor" : d.accuracy > 0.6 ? "black" : "white"),
         stroke: (d) => (Number.isFinite(d.accuracy) && d.accuracy <= 0.6 ? "black" : "none"),
         strokeWidth: 0.3,
@@ -245,6 +258,7 @@ export function heatmapChart(summaries: ConfigSummary[], {selected = null, width
           fx: "activation",
           channels: {
             accuracy: (d) => (Number.isFinite(d.accuracy) ? (100 * d.accuracy).toFixed(1) + " %" : "diverged"),
+            "95 % CI": (d) => (Number.isFinite(d.ci.half) ? `${(100 * d.ci.lo).toFixed(1)} – ${(100 * d.ci.hi).toFixed(1)} %` : "– (one seed)"),
             seeds: "seeds",
             diverged: "diverged",
             "dead units": (d) => d.deadUnits.toFixed(1),
@@ -323,8 +337,8 @@ export function lrChart(summaries: ConfigSummary[], {width = 800}: {width?: numb
   });
 }
 
-/** URL keys that describe the grid (those of compare-params.ts); the others describe the view. */
-const GRID_URL_KEYS = [...AXES.map((a) => a.urlKey), "seeds", "train", "test", "hidden", "epochs", "batch", "mu", "nesterov"];
+/** URL keys that describe the grid and its search (those of compare-params.ts); the others describe the view. */
+const GRID_URL_KEYS = [...AXES.map((a) => a.urlKey), "seeds", "train", "test", "hidden", "epochs", "batch", "mu", "nesterov", ...SEARCH_URL_KEYS];
 
 /**
  * The grid a Compare link opens with. A link that sets no grid parameter (or only ones that were
@@ -338,26 +352,41 @@ export function startGrid(search: string, linked: SweepGrid, report: SweepGrid, 
 }
 
 /**
- * The page's query string for `grid` and `view` (startGrid's inverse): no grid parameters for the
- * report's grid; for any other grid, its differences from DEFAULT_GRID (writeCompareState), and at
- * least one grid parameter, so that a grid equal to DEFAULT_GRID is not read back as the report's.
+ * The page's query string for `grid`, its `search` and `view` (startGrid's inverse): no grid
+ * parameters for the report's grid searched as a grid; for anything else, its differences from
+ * DEFAULT_GRID and the search's parameters (writeCompareState), and at least one grid parameter, so
+ * that a grid equal to DEFAULT_GRID is not read back as the report's.
  */
-export function compareSearch(grid: SweepGrid, view: CompareView, report: SweepGrid): string {
-  if (JSON.stringify(grid) === JSON.stringify(report)) return writeCompareState(DEFAULT_GRID, view);
-  const text = writeCompareState(grid, view);
+export function compareSearch(grid: SweepGrid, view: CompareView, report: SweepGrid, search: SearchSpec = GRID_SEARCH): string {
+  if (search.kind === "grid" && JSON.stringify(grid) === JSON.stringify(report)) return writeCompareState(DEFAULT_GRID, view);
+  const text = writeCompareState(grid, view, search);
   const params = new URLSearchParams(text);
   if (!GRID_URL_KEYS.some((key) => params.has(key))) params.set("seeds", String(grid.seeds));
   return `?${params}`;
 }
 
-/** The `npm run sweep` command that runs `grid` (every flag written out). */
-export function sweepCommand(grid: SweepGrid, out = "results.json"): string {
-  return [
+/**
+ * The `npm run sweep` command that runs `grid` with `search` (every flag written out). A random or
+ * successive-halving search draws η from `--lr-range lo,hi` when it has an η range (then no
+ * `--lr`: the CLI's grid lists the range's lower end, as the page's does), and each other range
+ * from its `--…-range` flag.
+ */
+export function sweepCommand(grid: SweepGrid, out = "results.json", search: SearchSpec = GRID_SEARCH): string {
+  const lrRange = search.kind !== "grid" ? search.ranges.lr : undefined;
+  const lines = [
     `npm run -s sweep -- --init ${grid.inits.join(",")} \\`,
-    `  --activation ${grid.activations.join(",")} --lr ${grid.lrs.join(",")} \\`,
+    `  --activation ${grid.activations.join(",")} ${lrRange ? `--lr-range ${lrRange.join(",")}` : `--lr ${grid.lrs.join(",")}`} \\`,
     `  --seeds ${grid.seeds} --train ${grid.train} --test ${grid.test} --hidden ${grid.hidden.join(",")} \\`,
-    `  --epochs ${grid.epochs} --batch ${grid.batch} --optimizer ${grid.optimizers.join(",")}${grid.optimizers.includes("momentum") ? ` --momentum ${grid.momentum}` : ""}${grid.nesterov ? " --nesterov" : ""}${extraAxes(grid)} --out ${out}`,
-  ].join("\n");
+    `  --epochs ${grid.epochs} --batch ${grid.batch} --optimizer ${grid.optimizers.join(",")}${grid.optimizers.includes("momentum") ? ` --momentum ${grid.momentum}` : ""}${grid.nesterov ? " --nesterov" : ""}${extraAxes(grid)} \\`,
+  ];
+  if (search.kind !== "grid") {
+    const ranges = RANGE_AXES.filter((name) => name !== "lr" && search.ranges[name]).map((name) => ` ${axis(name).flag}-range ${search.ranges[name]!.join(",")}`);
+    const asha = search.kind === "asha" ? ` --reduction ${search.reduction} --rungs ${search.rungs} --brackets ${search.brackets}` : "";
+    lines.push(`  --search ${search.kind} --trials ${search.trials} --search-seed ${search.seed}${asha}${ranges.join("")} \\`);
+  }
+  const last = lines.length - 1;
+  lines[last] = lines[last].replace(/ \\$/, ` --out ${out}`);
+  return lines.join("\n");
 }
 
 /** The flags of the axes after the optimiser that differ from one neutral value (weight decay, dropout, schedule, warm-up). */
