@@ -90,7 +90,7 @@ describe("the Compare page's command", () => {
   it("runs the search the page shows: random and successive halving, with their ranges (the CLI's results file holds the same grid and search)", async () => {
     const small = {train: 20, test: 10, seeds: 1, hidden: [4]};
     const cases: [SweepGrid, SearchSpec][] = [
-      [validateGrid({...REPORT_SEARCH_GRID, ...small}), {...REPORT_SEARCH, trials: 3}],
+      [validateGrid({...REPORT_SEARCH_GRID, ...small}), validateSearch({...REPORT_SEARCH, trials: 3})],
       [validateGrid({...REPORT_SEARCH_GRID, ...small, lrs: [0.01, 0.1]}), validateSearch({kind: "random", trials: 2, seed: 5, ranges: {warmup: [0, 10]}})],
       [
         validateGrid({...REPORT_SEARCH_GRID, ...small, lrs: [0.001], optimizers: ["sgd"], momentum: 0, schedules: ["constant"]}),
