@@ -485,8 +485,8 @@ export async function main(argv: string[], {workerEntry}: {workerEntry?: string}
     }
     const o = command.opts();
     const grid = gridFromFlags(o);
-    if (o.printGrid) return (void process.stdout.write(JSON.stringify(grid, null, 2) + "\n"), 0);
     const search = searchFromFlags(o);
+    if (o.printGrid) return (void process.stdout.write(JSON.stringify(grid, null, 2) + "\n"), 0);
     const stage = o.stage as number | undefined;
     if (stage !== undefined && search.kind === "asha" && !(stage >= 1 && stage <= stageCount(search)))
       throw new SearchError(`invalid stage: ${stage} (expected 1 to ${stageCount(search)}, one per rung)`);
