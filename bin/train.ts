@@ -129,6 +129,7 @@ export interface TrainFlags {
   schedule: ScheduleName;
   warmup: number;
   horizon?: number;
+  horizonSteps?: number;
   lrFind?: boolean;
   lrMin: number;
   lrMax: number;
@@ -145,12 +146,13 @@ export interface TrainFlags {
 }
 
 /**
- * The network and training options the flags define, for a run of `total` updates: the MNIST
- * page's mapping (mnistRun) plus the CLI's own choices (an explicit --optimizer momentum, the
- * horizon in updates). Every new option is written out, at its default too, so the result's config
- * says exactly what ran. Nesterov, refused by ignoredFlags unless momentum is on, is passed only then.
+ * The network and training options the flags define, for a run of `total` updates of which
+ * `perEpoch` make an epoch: the MNIST page's mapping (mnistRun) plus the CLI's own choices (an
+ * explicit --optimizer momentum; the horizon: --horizon-steps, else ceil(--horizon × perEpoch),
+ * else `total`). Every new option is written out, at its default too, so the result's config says
+ * exactly what ran. Nesterov, refused by ignoredFlags unless momentum is on, is passed only then.
  */
-export function runFromFlags(o: TrainFlags, layers: number[], total: number): {network: NetworkConfig; training: TrainingOptions} {
+export function runFromFlags(o: TrainFlags, layers: number[], total: number, perEpoch: number): {network: NetworkConfig; training: TrainingOptions} {
   const {network, training} = mnistRun(
     {activation: o.activation, init: o.init, optimizer: o.optimizer === "momentum" ? "sgd" : o.optimizer, lr: o.lr, batch: o.batch, momentum: o.momentum, seed: o.seed},
     layers,
@@ -166,7 +168,7 @@ export function runFromFlags(o: TrainFlags, layers: number[], total: number): {n
       dropout: o.dropout,
       schedule: o.schedule,
       warmup: o.warmup,
-      ...(o.schedule === "constant" ? {} : {totalSteps: o.horizon ?? Math.max(1, total)}),
+      ...(o.schedule === "constant" ? {} : {totalSteps: o.horizonSteps ?? (o.horizon !== undefined ? Math.ceil(o.horizon * perEpoch) : Math.max(1, total))}),
     },
   };
 }
@@ -213,7 +215,12 @@ export function program(): Command {
     .addOption(new Option("--dropout <p>", "inverted dropout on the hidden layers while training, p from 0 up to (not including) 1").default(0).argParser(probability("--dropout")))
     .addOption(new Option("--schedule <name>", "learning-rate schedule over the horizon (see --horizon)").choices(scheduleNames).default("constant"))
     .addOption(new Option("--warmup <N>", "linear learning-rate warm-up over the first N updates").default(0).argParser(integer("--warmup", WARMUP_RANGE[0], WARMUP_RANGE[1])))
-    .addOption(new Option("--horizon <updates>", "the schedule's horizon in updates (default: the run's total updates, --steps or epochs × ceil(train/batch))").argParser(integer("--horizon", 1)))
+    .addOption(
+      new Option("--horizon <epochs>", `the schedule's horizon in epochs (more than 0, at most ${MAX_EPOCHS}): ceil(epochs × ceil(train/batch)) updates; default: the run's own length`).argParser(
+        positive("--horizon", MAX_EPOCHS),
+      ),
+    )
+    .addOption(new Option("--horizon-steps <updates>", "the schedule's horizon in updates (instead of --horizon)").argParser(integer("--horizon-steps", 1)))
     .option("--lr-find", "run the learning-rate range test instead of training: JSON {points, suggestion} on stdout, a summary on stderr")
     .addOption(new Option("--lr-min <eta>", "--lr-find: smallest η").default(LEARNING_RATE_RANGE[0]).argParser(within("--lr-min", LEARNING_RATE_RANGE)))
     .addOption(new Option("--lr-max <eta>", "--lr-find: largest η").default(LEARNING_RATE_RANGE[1]).argParser(within("--lr-max", LEARNING_RATE_RANGE)))
@@ -272,7 +279,7 @@ export function train(options: ReturnType<Command["opts"]>): TrainResult {
   const {lab, page, inputSize, layers, trainSet, testSet} = loadData(o, say);
   const stepsPerEpoch = Math.ceil(trainSet.count / Math.min(o.batch, trainSet.count));
   const total = o.steps ?? Math.ceil(o.epochs * stepsPerEpoch);
-  const {network: networkConfig, training} = runFromFlags(o, layers, total);
+  const {network: networkConfig, training} = runFromFlags(o, layers, total, stepsPerEpoch);
   say(
     `building ${layers.join("→")} (${layers
       .slice(1)
@@ -350,7 +357,7 @@ export function findLr(options: ReturnType<Command["opts"]>): LrFindOutput {
   const o = options as TrainFlags;
   const say = (text: string) => o.quiet || process.stderr.write(`train: ${text}\n`);
   const {lab, page, inputSize, layers, trainSet} = loadData(o, say);
-  const {network: networkConfig, training: full} = runFromFlags({...o, schedule: "constant", warmup: 0}, layers, 1);
+  const {network: networkConfig, training: full} = runFromFlags({...o, schedule: "constant", warmup: 0}, layers, 1, 1);
   const {learningRate: _lr, batchSize, schedule: _s, warmup: _w, totalSteps: _t, ...training} = full;
   const samples = pixelSamples(trainSet.pixels, trainSet.labels, inputSize);
   say(`range test: ${o.lrFindSteps} updates of ${batchSize} samples, η from ${o.lrMin} to ${o.lrMax} (log-linear)…`);
@@ -422,7 +429,13 @@ export function ignoredFlags(command: Command): {refused: string[]; notes: strin
   const momentum = o.optimizer === "momentum" || (o.optimizer === "sgd" && o.momentum > 0);
   if (o.nesterov && !momentum)
     refused.push(`--nesterov needs momentum: use --optimizer momentum, or --optimizer sgd with --momentum > 0 (got --optimizer ${o.optimizer}${o.optimizer === "sgd" ? " --momentum 0" : ""})`);
-  if (given("horizon") && o.schedule === "constant") refused.push(`--horizon has no effect with --schedule constant; drop --horizon or choose a schedule`);
+  if (given("horizon") && given("horizonSteps")) refused.push(`--horizon and --horizon-steps both set the schedule's horizon; give one`);
+  // The MNIST page prints --horizon whenever its horizon control is not the default, whatever the schedule.
+  for (const [name, flag] of [
+    ["horizon", "--horizon"],
+    ["horizonSteps", "--horizon-steps"],
+  ])
+    if (given(name) && o.schedule === "constant") notes.push(`${flag} is ignored with --schedule constant (a constant η has no horizon)`);
   if (o.lrFind) {
     if (!(o.lrMax > o.lrMin)) refused.push(`--lr-max ${o.lrMax} must be larger than --lr-min ${o.lrMin}`);
     if (o.out !== undefined) refused.push(`--out has no effect with --lr-find: the range test trains a throw-away copy; drop --out`);

@@ -151,6 +151,9 @@ function findProblems(allowed: string[]): string[] {
 
 /** The generic exercise: hover and click the diagrams, train briefly, type into every run-defining box, press Step by keyboard. */
 async function exercise(page: Page, problems: string[]) {
+  // Open every disclosure (such as the MNIST page's advanced settings), as a reader exploring would.
+  const closed = page.locator("#observablehq-main details:not([open]) > summary");
+  for (let k = await closed.count(); k > 0; k--) await closed.first().click();
   // Hover units and wires of every SVG diagram, and the middle of every canvas.
   for (const selector of ["svg g.unit", "svg line.wire", "canvas"]) {
     const items = page.locator(`#observablehq-main ${selector}`);

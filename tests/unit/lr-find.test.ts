@@ -106,3 +106,19 @@ describe("lrFind refuses bad options naming them", () => {
     expect(() => lrFind(network, samples, {batchSize: 8, ...options})).toThrow(message);
   });
 });
+
+describe("the training worker's range test (liveRunHost)", () => {
+  it("answers an lr-find message with the same points and suggestion as lrFind in this thread, and names a bad option", async () => {
+    const {liveRunHost} = await import("../../src/components/runs/worker-run.js");
+    const posted: unknown[] = [];
+    const host = liveRunHost(
+      {train: {pixels: subset.pixels, labels: subset.labels, inputSize: 784}, test: {pixels: subset.pixels.subarray(0, 784 * 10), labels: subset.labels.subarray(0, 10), inputSize: 784}},
+      (m) => posted.push(m),
+    );
+    const options = {minLr: 1e-4, maxLr: 10, steps: 50, batchSize: 16, seed: 3, training: {optimizer: "momentum" as const, momentum: 0.9, weightDecay: 1e-3, dropout: 0.1}};
+    host({type: "lr-find", ticket: 7, network: config, options});
+    expect(posted).toEqual([{type: "lr-found", ticket: 7, result: lrFind(new Network(config), samples, options), error: null}]);
+    host({type: "lr-find", ticket: 8, network: config, options: {...options, steps: 1}});
+    expect(posted[1]).toMatchObject({type: "lr-found", ticket: 8, result: null, error: "invalid steps: 1 (expected an integer ≥ 2)"});
+  });
+});

@@ -180,7 +180,7 @@ describe("mnistCommand", () => {
         expect(o.subset).toBe("page");
         expect(o.steps).toBe(steps);
         // The CLI writes every option out, at its default too; the page's run leaves defaults out.
-        const parsed = runFromFlags(o as TrainFlags, o.layers, steps);
+        const parsed = runFromFlags(o as TrainFlags, o.layers, steps, Math.ceil(30_000 / Math.min(v.batch, 30_000)));
         const page = mnistRun(v);
         expect(parsed.network).toEqual(page.network);
         expect(parsed.training).toEqual({weightDecay: 0, nesterov: false, dropout: 0, schedule: "constant", warmup: 0, ...page.training});

@@ -83,8 +83,9 @@ export function mnistRun(values: MnistValues, layers: number[] = MNIST_LAYERS, t
 
 /**
  * The CLI command that repeats a page run for `steps` updates on the page's own subset. The
- * options of issue 17 are added only when they take effect, and a schedule's horizon is passed in
- * updates (`--horizon`), since the CLI's default horizon is its own run's length.
+ * options of issue 17 are added only when they take effect; `--horizon` (epochs, as on the page)
+ * whenever a schedule is on (the CLI's default horizon is its own run's length) or the horizon
+ * control is not at its default (so the command shows every value the page's controls hold).
  */
 export function mnistCommand(values: MnistValues, steps: number): string {
   const {activation, init, optimizer, lr, batch, momentum, seed} = values;
@@ -93,10 +94,9 @@ export function mnistCommand(values: MnistValues, steps: number): string {
   if (training.weightDecay) extra["weight-decay"] = training.weightDecay;
   if (training.nesterov) extra.nesterov = true;
   if (training.dropout) extra.dropout = training.dropout;
-  if (training.schedule) {
-    extra.schedule = training.schedule;
-    extra.horizon = training.totalSteps!;
-  }
+  const horizon = values.horizon ?? mnistSchema.horizon.default;
+  if (training.schedule) extra.schedule = training.schedule;
+  if (training.schedule || horizon !== mnistSchema.horizon.default) extra.horizon = horizon;
   if (training.warmup) extra.warmup = training.warmup;
   return trainCommand({subset: "page", activation, init, optimizer, lr, batch, momentum, seed, ...extra, steps});
 }

@@ -14,7 +14,7 @@
  * replaced run are ignored. Every state message carries all weights and biases (one transferred
  * Float64Array), so `run.network` and `run.state` always describe the same update.
  */
-import {deadUnits, evaluate, fingerprint, fromJSON, Network, pixelSamples, toJSON, type NetworkConfig, type TrainingOptions} from "../nn/index.js";
+import {deadUnits, evaluate, fingerprint, fromJSON, lrFind, Network, pixelSamples, toJSON, type LrFindOptions, type LrFindResult, type NetworkConfig, type TrainingOptions} from "../nn/index.js";
 import {checkMaxEpochs, checkSpeed, LiveRun, type LiveRunOptions, type RunState} from "./live-run.js";
 import {DIAGNOSES, type DiagnosisName} from "./diagnoses.js";
 import {Emitter, type Run} from "./run.js";
@@ -59,10 +59,12 @@ type ToWorker =
   | {type: "start" | "pause" | "reset" | "dispose"; id: number}
   | {type: "step"; id: number; ticket: number}
   | {type: "speed" | "epochs"; id: number; value: number}
-  | {type: "adopt"; id: number; text: string; steps: number; samplesSeen: number};
+  | {type: "adopt"; id: number; text: string; steps: number; samplesSeen: number}
+  | {type: "lr-find"; ticket: number; network: NetworkConfig; options: LrFindOptions};
 type FromWorker =
   | {type: "state"; id: number; state: RunState; params: Float64Array; details: RunDetails | null}
   | {type: "stepped"; id: number; ticket: number; indices: number[]; loss: number}
+  | {type: "lr-found"; ticket: number; result: LrFindResult | null; error: string | null}
   | {type: "error"; id?: number; message: string};
 
 /** Every weight and bias of a network, layer by layer (weights then biases), in one array. */
@@ -121,6 +123,16 @@ export function liveRunHost(init: TrainingWorkerInit, post: (message: FromWorker
       });
       return;
     }
+    if (m.type === "lr-find") {
+      // The range test on fresh weights from the config's seed, on the worker's training set
+      // (between the current run's slices: it is short, a few hundred updates).
+      try {
+        post({type: "lr-found", ticket: m.ticket, result: lrFind(new Network(m.network), train, m.options), error: null});
+      } catch (error) {
+        post({type: "lr-found", ticket: m.ticket, result: null, error: (error as Error).message});
+      }
+      return;
+    }
     if (!run || m.id !== current) return;
     switch (m.type) {
       case "start":
@@ -169,6 +181,9 @@ export class TrainingWorker {
   private nextId = 1;
   private readonly make: () => Worker;
   private readonly init: TrainingWorkerInit;
+  /** Range tests waiting for the worker's answer, by ticket. */
+  private readonly finds = new Map<number, {resolve: (result: LrFindResult) => void; reject: (error: Error) => void}>();
+  private nextTicket = 1;
 
   constructor(make: () => Worker, init: TrainingWorkerInit) {
     this.make = make;
@@ -177,7 +192,31 @@ export class TrainingWorker {
   }
 
   private open(): WorkerSession {
-    return new WorkerSession(this.make, this.init, (message) => this.receive(message as FromWorker), {onCrash: (message) => this.run?.crashed(message)});
+    return new WorkerSession(this.make, this.init, (message) => this.receive(message as FromWorker), {
+      onCrash: (message) => {
+        this.run?.crashed(message);
+        this.rejectFinds(`the training worker crashed (${message})`);
+      },
+    });
+  }
+
+  private rejectFinds(message: string): void {
+    for (const {reject} of this.finds.values()) reject(new Error(message));
+    this.finds.clear();
+  }
+
+  /**
+   * The learning-rate range test (nn/lr-find.ts) in the worker, on its training set, from fresh
+   * weights of `networkConfig` (its seed). Resolves with the points and the suggestion; rejects
+   * with the module's message on bad options or when the worker crashes or is disposed.
+   */
+  lrFind(networkConfig: NetworkConfig, options: LrFindOptions): Promise<LrFindResult> {
+    this.restart();
+    const ticket = this.nextTicket++;
+    return new Promise((resolve, reject) => {
+      this.finds.set(ticket, {resolve, reject});
+      this.send({type: "lr-find", ticket, network: networkConfig, options});
+    });
   }
 
   /** throws RangeError (from the network module) on a bad config, before anything is sent. */
@@ -200,6 +239,13 @@ export class TrainingWorker {
   }
 
   private receive(message: FromWorker): void {
+    if (message.type === "lr-found") {
+      const find = this.finds.get(message.ticket);
+      this.finds.delete(message.ticket);
+      if (find && message.result) find.resolve(message.result);
+      else if (find) find.reject(new Error(message.error ?? "the range test failed"));
+      return;
+    }
     if (message.type === "error") return this.run?.failed(message.message);
     if (this.run && message.id === this.run.id) this.run.receive(message);
   }
@@ -207,6 +253,7 @@ export class TrainingWorker {
   dispose(): void {
     this.run?.dispose();
     this.run = null;
+    this.rejectFinds("the page closed the training worker");
     this.session.dispose();
   }
 }
