@@ -216,6 +216,28 @@ describe("results files: schema, shards and merge", () => {
   });
 });
 
+describe("version 1 files", () => {
+  it("read as version 2: the grid's optimizer becomes optimizers, each run gets its trial, rung 0, the whole budget and the neutral axes", () => {
+    const {optimizers, weightDecays, dropouts, schedules, warmups, nesterov, ...rest} = tiny;
+    expect([weightDecays, dropouts, schedules, warmups, nesterov]).toEqual([[0], [0], ["constant"], [0], false]);
+    const v1 = {
+      format: SWEEP_FORMAT,
+      version: 1,
+      grid: {...rest, optimizer: optimizers[0]},
+      shard: null,
+      runs: whole.runs.map(({trial: _t, rung: _r, budget: _b, config, ...r}) => ({...r, config: {init: config.init, activation: config.activation, lr: config.lr}})),
+    };
+    expect(whole.runs.every((r) => r.rung === 0 && r.budget === tiny.train * tiny.epochs)).toBe(true);
+    const read = readSweepFile(JSON.parse(sweepFileText(v1 as unknown as SweepFile)), "old.json");
+    expect(read.version).toBe(SWEEP_VERSION);
+    expect(read.grid).toEqual(tiny);
+    expect(read.runs).toEqual(readSweepFile(sweepFileText(whole)).runs);
+    // A version 1 run whose configuration contradicts its key is still refused by name.
+    v1.runs[0].config.lr = 0.3;
+    expect(() => readSweepFile(v1, "old.json")).toThrow(/old.json: runs\[0\]: run 0 \(he-normal\|relu\|0.01 seed 1\): config .* contradicts its key/);
+  });
+});
+
 describe("the Compare page's URL state", async () => {
   const {readCompareState, writeCompareState, DEFAULT_VIEW} = await import("../../src/components/experiments/compare-params.js");
   it("round-trips a grid and the view", () => {
