@@ -7,7 +7,7 @@ import * as Plot from "@observablehq/plot";
 import {group, max, mean, min} from "d3";
 import {emaSmooth, type SweepFile, type SweepGrid, type SweepResult} from "../runs/sweep.js";
 import {DEFAULT_GRID} from "../runs/sweep.js";
-import {AXES, axis, RANGE_AXES} from "../runs/space.js";
+import {AXES, axis, RANGE_AXES, type AxisName} from "../runs/space.js";
 import {GRID_SEARCH, type SearchSpec} from "../runs/search.js";
 import {meanCI, ciText, type MeanCI} from "../runs/seed-groups.js";
 import {ACTIVATION_LABELS, INIT_LABELS} from "../experiments/explorer.js";
@@ -25,20 +25,33 @@ const INIT_SHORT: Record<string, string> = {
 };
 const ACTIVATION_SHORT: Record<string, string> = {relu: "ReLU", "leaky-relu": "leaky ReLU", sigmoid: "sigmoid", tanh: "tanh", identity: "identity"};
 
+const OPTIMIZER_SHORT: Record<string, string> = {sgd: "SGD", momentum: "momentum", adam: "Adam", adamw: "AdamW"};
+
+/** A choice's value as axes and tables show it: initShort, activationShort, "AdamW"; other values as they are. */
+export const choiceLabel = (name: string, value: unknown): string =>
+  name === "init" ? initShort(String(value)) : name === "activation" ? activationShort(String(value)) : name === "optimizer" ? (OPTIMIZER_SHORT[String(value)] ?? String(value)) : String(value);
+
 /** "he-normal" → "He normal" (axes, legends, table). */
 export const initShort = (name: string) => INIT_SHORT[name] ?? name;
 /** "relu" → "ReLU". */
 export const activationShort = (name: string) => ACTIVATION_SHORT[name] ?? name;
 
 /**
- * A configuration in words: "he-normal|relu|0.0631" → "He (Kaiming) normal, ReLU, η = 0.0631".
- * Returns "" for "" and the key itself when it is not init|activation|η.
+ * A configuration in words: "he-normal|relu|0.0631" → "He (Kaiming) normal, ReLU, η = 0.0631",
+ * and "…|optimizer=adamw" → "…, optimiser adamw". Returns "" for "" and the key itself when it is
+ * not init|activation|η[|name=value…].
  */
 export function configLabel(key: string): string {
   if (!key) return "";
-  const [init, activation, lr] = key.split("|");
+  const [init, activation, lr, ...rest] = key.split("|");
   if (lr === undefined || !Number.isFinite(Number(lr))) return key;
-  return `${INIT_LABELS[init] ?? init}, ${ACTIVATION_LABELS[activation] ?? activationShort(activation)}, η = ${Number(lr)}`;
+  // The axes after η that the sweep varies: "optimizer=adamw" → "optimiser adamw".
+  const more = rest.map((part) => {
+    const [name, value] = part.split("=");
+    const a = AXES.find((x) => x.name === name);
+    return a ? `${a.label} ${value}` : part;
+  });
+  return [`${INIT_LABELS[init] ?? init}`, `${ACTIVATION_LABELS[activation] ?? activationShort(activation)}`, `η = ${Number(lr)}`, ...more].join(", ");
 }
 
 /** Mean, spread and count of one configuration's seeds. */
@@ -218,9 +231,10 @@ export function heatmapChart(
   // Initialisations and activations in the grid's order (summaries keep it), not alphabetically.
   const inits = [...new Set(all.map((s) => s.init))];
   const activations = [...new Set(all.map((s) => s.activation))];
-  // "91.2 ± 0.8" needs about 66 px at 11 px; narrower cells show the mean alone.
+  // "91.2 ± 0.8" needs about 66 px at 11 px and 58 px at 10 px; narrower cells show the mean alone (the interval is in the tip).
   const cellWidth = (width - 90 - 20) / Math.max(1, lrs.length * activations.length);
-  const label = (d: ConfigSummary) => (!Number.isFinite(d.accuracy) ? "div" : cellWidth >= 70 ? ciText(d.ci) : (100 * d.accuracy).toFixed(0));
+  const label = (d: ConfigSummary) => (!Number.isFinite(d.accuracy) ? "div" : cellWidth >= 58 ? ciText(d.ci) : (100 * d.accuracy).toFixed(0));
+  const fontSize = cellWidth >= 72 ? 11 : 10;
   const ok = summaries.filter((d) => Number.isFinite(d.accuracy));
   const diverged = summaries.filter((d) => !Number.isFinite(d.accuracy));
   const chart = Plot.plot({
@@ -247,7 +261,7 @@ export function heatmapChart(
         fill: (d) => (!Number.isFinite(d.accuracy) ? "currentColor" : d.accuracy > 0.6 ? "black" : "white"),
         stroke: (d) => (Number.isFinite(d.accuracy) && d.accuracy <= 0.6 ? "black" : "none"),
         strokeWidth: 0.3,
-        fontSize: 11,
+        fontSize,
         render: tagKeys(summaries),
       }),
       Plot.tip(
@@ -395,4 +409,52 @@ function extraAxes(grid: SweepGrid): string {
     .filter((a) => !(grid[a.gridKey].length === 1 && grid[a.gridKey][0] === a.neutral))
     .map((a) => ` ${a.flag} ${grid[a.gridKey].join(",")}`)
     .join("");
+}
+
+/**
+ * Final test accuracy against each hyperparameter the sweep varies, as small multiples (one Plot
+ * per axis, since each has its own x scale: log for η and λ, a point scale for choices, linear for
+ * the others), one dot per run. `kept` (configuration keys; null for all) is the page's filter:
+ * the runs it drops stay as faint grey dots for context. Diverged runs have no accuracy and are
+ * left out (the caption counts them).
+ */
+export function accuracyScatter(runs: readonly SweepResult[], {axes, kept = null, width = 800}: {axes: readonly AxisName[]; kept?: Set<string> | null; width?: number}): HTMLElement {
+  const columns = Math.max(1, Math.min(axes.length, Math.floor(width / 260)));
+  const cell = Math.floor((width - 16 * (columns - 1)) / columns);
+  const finite = runs.filter((r) => Number.isFinite(r.testAccuracy));
+  const rows = finite.map((r) => ({...r.config, percent: 100 * r.testAccuracy, kept: !kept || kept.has(r.key), key: r.key, seed: r.seed}));
+  const keptRows = rows.filter((r) => r.kept);
+  const dropped = rows.filter((r) => !r.kept);
+  const root = document.createElement("div");
+  root.className = "accuracy-scatter";
+  root.style.cssText = `display:grid;grid-template-columns:repeat(${columns}, ${cell}px);gap:8px 16px`;
+  for (const name of axes) {
+    const a = axis(name);
+    const log = a.kind === "log" && rows.every((r) => (r[name] as number) > 0);
+    const chart = Plot.plot({
+      width: cell,
+      height: 200,
+      marginLeft: 40,
+      marginBottom: 36,
+      x:
+        a.kind === "choice"
+          ? {
+              type: "point",
+              label: `${a.label} →`,
+              domain: (a.options as readonly string[]).filter((o) => rows.some((r) => r[name] === o)),
+              padding: 0.5,
+              tickFormat: (v: string) => choiceLabel(name, v),
+            }
+          : {type: log ? "log" : "linear", label: `${a.label} →`, tickFormat: "~g", ticks: 4},
+      y: {domain: [0, 100], label: "↑ accuracy (%)", grid: true},
+      color: {type: "sequential", scheme: "viridis", domain: [0, 100]},
+      marks: [
+        Plot.dot(dropped, {x: name, y: "percent", r: 2.5, fill: "currentColor", fillOpacity: 0.15}),
+        Plot.dot(keptRows, {x: name, y: "percent", r: 3, fill: "percent", stroke: "currentColor", strokeWidth: 0.4, tip: {channels: {seed: "seed"}, format: {x: true, y: ".1f", fill: false}}}),
+      ],
+    });
+    chart.setAttribute("data-axis", name);
+    root.append(chart);
+  }
+  return root;
 }
