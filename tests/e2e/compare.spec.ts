@@ -40,10 +40,10 @@ test("a small grid (2 × 1 × 3 × 1, 500 images) runs in workers and fills the 
   await expect(metric(page, "runs-total")).toHaveText("6");
   await expect(metric(page, "status")).toHaveText("done", {timeout: 30_000});
   await expect(metric(page, "runs-done")).toHaveText("6");
-  // Six cells, each labelled with an accuracy in % (or "div").
+  // Six cells, each labelled with an accuracy in % (or "div"); one seed: the mean alone, no interval.
   const labels = await page.locator("[data-figure='heatmap'] g[aria-label='text'] text").allTextContents();
   expect(labels).toHaveLength(6);
-  for (const label of labels) expect(label).toMatch(/^(\d{1,3}|div)$/);
+  for (const label of labels) expect(label).toMatch(/^(\d{1,3}(\.\d)?|div)$/);
   // The CSV download: a header and one row per run.
   const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", {name: "CSV"}).click()]);
   const file = testInfo.outputPath("results.csv");
@@ -101,11 +101,14 @@ test("the build-time report is worth reading: 3 seeds with bands, its best pairs
   // The page opens on the report's grid, and its URL stays clean.
   expect(await page.evaluate(() => location.search)).toBe("");
   await expect(page.locator(".grid-size")).toContainText("90 runs (3 initialisations × 2 activations × 5 learning rates × 3 seeds");
-  const labels = (await page.locator("[data-figure='heatmap'] g[aria-label='text'] text").allTextContents()).map(Number);
+  // Each cell: the mean over 3 seeds and the half-width of its 95 % interval, "91.9 ± 1.1".
+  const texts = await page.locator("[data-figure='heatmap'] g[aria-label='text'] text").allTextContents();
+  for (const t of texts) expect(t).toMatch(/^\d{1,3}\.\d ± \d{1,3}\.\d$/);
+  const labels = texts.map((t) => parseFloat(t));
   expect(labels).toHaveLength(30);
   expect(Math.max(...labels)).toBeGreaterThanOrEqual(91);
   expect(labels.filter((x) => x >= 90).length).toBeGreaterThanOrEqual(5);
-  // The ±1 sd bands: every configuration's area spans some height (seeds differ).
+  // The 95 % confidence bands: every configuration's area spans some height (seeds differ).
   const bands = await page.locator("[data-figure='curves'] g[aria-label='area'] path").evaluateAll((paths) => paths.map((p) => (p as SVGPathElement).getBBox().height));
   expect(bands).toHaveLength(30);
   expect(bands.filter((h) => h > 1).length).toBeGreaterThanOrEqual(25);
@@ -129,7 +132,7 @@ test("a heatmap click selects at once (no hover first) and reads in words; a tab
   await page.locator("[data-figure='heatmap'] rect[data-key='he-normal|relu|0.01']").dispatchEvent("click");
   await expect(metric(page, "selection")).toHaveText("none");
   // A click on a table row's text, not its radio button, selects that row's configuration.
-  const row = page.locator("form[class*='-table'] tbody tr").nth(2);
+  const row = page.locator("[data-figure='runs'] form[class*='-table'] tbody tr").nth(2);
   const [init, activation, lr] = await row.locator("td").evaluateAll((tds) => [2, 3, 4].map((i) => tds[i].textContent?.trim()));
   await row.locator("td").nth(6).click();
   await expect(metric(page, "selection")).toContainText(`, η = ${lr}`);
@@ -144,7 +147,7 @@ test("the run table's headers and values fit their columns at 1280 and 800 px", 
   for (const width of [1280, 800]) {
     await page.setViewportSize({width, height: 900});
     await openPage(page, "/compare.html");
-    const table = page.locator("form[class*='-table']");
+    const table = page.locator("[data-figure='runs'] form[class*='-table']");
     await expect(table.locator("th").nth(2)).toHaveText("initialisation");
     expect(await cutCells(table), `at ${width} px`).toEqual([]);
     // No empty column: a column shows only when some run has a value in it.
@@ -173,12 +176,12 @@ test("each figure's SVG and PNG downloads hold that figure: its marks, at its si
     {name: "curves", file: "compare-curves", marks: "g[aria-label='line'] path", count: 30},
     {name: "learning-rate", file: "compare-learning-rate", marks: "g[aria-label='line'] path", count: 6},
   ];
-  expect(await page.locator(".figure-downloads").count()).toBe(figures.length);
+  // The parallel coordinates' downloads come first, then the heatmap's, the curves' and the η chart's.
+  expect(await page.locator(".figure-downloads").count()).toBe(figures.length + 1);
   for (const f of figures) {
     const box = (await figure(page, f.name).boundingBox())!;
     expect(box.width).toBeGreaterThan(500);
-    // The page's download buttons, in figure order: heatmap, curves, η chart.
-    const buttons = page.locator(".figure-downloads").nth(figures.indexOf(f));
+    const buttons = page.locator(".figure-downloads").nth(figures.indexOf(f) + 1);
     const [svgButton, pngButton] = [buttons.getByRole("button", {name: "SVG"}), buttons.getByRole("button", {name: "PNG"})];
     const svg = await download(page, svgButton, testInfo.outputPath(`${f.file}.svg`));
     expect(svg.name).toBe(`${f.file}.svg`);
@@ -239,7 +242,7 @@ test("Cancel stops a live sweep and Resume finishes what was left; figures downl
   await page.getByRole("button", {name: "Resume"}).click();
   await expect(metric(page, "status")).toHaveText("done", {timeout: 90_000});
   await expect(metric(page, "runs-done")).toHaveText("24");
-  const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("button", {name: "SVG"}).first().click()]);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.locator(".figure-downloads").nth(1).getByRole("button", {name: "SVG"}).click()]);
   const file = testInfo.outputPath("heatmap.svg");
   await download.saveAs(file);
   expect(download.suggestedFilename()).toBe("compare-heatmap.svg");
