@@ -96,6 +96,18 @@ describe("words for configurations", () => {
   });
 });
 
+describe("heatmap intervals", () => {
+  it("writes each cell's mean ± the half-width of its 95 % interval, on two lines when the cell is narrow", () => {
+    const wide = [...heatmapChart(summaries, {width: 800}).querySelectorAll("g[aria-label='text'] text")].map((t) => t.textContent);
+    // Three seeds at accuracy − 1, accuracy, accuracy + 1 points: s = 1 point, half-width 4.303 / √3 = 2.5 points.
+    expect(wide).toContain("90.0 ± 2.5");
+    expect(wide).toContain("div");
+    const narrow = [...heatmapChart(summaries, {width: 420}).querySelectorAll("g[aria-label='text'] text")];
+    const cell = narrow.find((t) => t.textContent?.startsWith("90.0"))!;
+    expect([...cell.querySelectorAll("tspan")].map((t) => t.textContent)).toEqual(["90.0", "± 2.5"]);
+  });
+});
+
 describe("heatmap clicks", () => {
   it("a click on a cell selects its configuration at once, with no pointer move before it", () => {
     const onSelect = vi.fn();

@@ -170,6 +170,9 @@ export function curvesChart(
   {metric = "testAccuracy", smoothing = 0.6, selected = null, width = 800}: {metric?: CurveMetric; smoothing?: number; selected?: string | null; width?: number},
 ) {
   const rows = curveRows(file, metric, smoothing);
+  // Many overlapping bands would hide the lines: fainter as there are more configurations per facet.
+  const perFacet = new Set(file.runs.map((r) => r.key)).size / Math.max(1, file.grid.inits.length * file.grid.activations.length);
+  const bandOpacity = perFacet > 8 ? Math.max(0.03, (0.15 * 8) / perFacet) : 0.15;
   const dim = (d: {key: string}) => (selected && d.key !== selected ? 0.18 : 1);
   return Plot.plot({
     width,
@@ -181,7 +184,8 @@ export function curvesChart(
     fx: {label: null, tickFormat: initShort, domain: file.grid.inits},
     fy: {label: null, tickFormat: activationShort, domain: file.grid.activations},
     marks: [
-      Plot.areaY(rows, {x: "epoch", y1: "lo", y2: "hi", fx: "init", fy: "activation", z: "key", fill: "lr", fillOpacity: (d) => 0.15 * dim(d)}),
+      // Clipped to the frame: with two seeds t(0.975, 1) = 12.7 makes intervals far wider than 0–100 %.
+      Plot.areaY(rows, {x: "epoch", y1: "lo", y2: "hi", fx: "init", fy: "activation", z: "key", fill: "lr", fillOpacity: (d) => bandOpacity * dim(d), clip: true}),
       Plot.line(rows, {x: "epoch", y: "mean", fx: "init", fy: "activation", z: "key", stroke: "lr", strokeOpacity: dim, strokeWidth: (d) => (selected && d.key === selected ? 3 : 1.5)}),
       Plot.tip(rows, Plot.pointer({x: "epoch", y: "mean", fx: "init", fy: "activation", channels: {η: "lr"}, format: {mean: ".3~f", epoch: ".2f", fx: false, fy: false}})),
     ],
@@ -231,10 +235,17 @@ export function heatmapChart(
   // Initialisations and activations in the grid's order (summaries keep it), not alphabetically.
   const inits = [...new Set(all.map((s) => s.init))];
   const activations = [...new Set(all.map((s) => s.activation))];
-  // "91.2 ± 0.8" needs about 66 px at 11 px and 58 px at 10 px; narrower cells show the mean alone (the interval is in the tip).
+  // "91.2 ± 0.8" on one line where it fits (about 0.6 em a character), else the mean over "± 0.8" on two lines; in a very narrow cell the mean alone (the interval is in the tip).
   const cellWidth = (width - 90 - 20) / Math.max(1, lrs.length * activations.length);
-  const label = (d: ConfigSummary) => (!Number.isFinite(d.accuracy) ? "div" : cellWidth >= 58 ? ciText(d.ci) : (100 * d.accuracy).toFixed(0));
-  const fontSize = cellWidth >= 72 ? 11 : 10;
+  const longest = Math.max(4, ...summaries.map((d) => ciText(d.ci).length));
+  const fontSize = cellWidth >= longest * 0.6 * 11 + 8 ? 11 : 10;
+  const oneLine = cellWidth >= longest * 0.6 * fontSize + 8;
+  const label = (d: ConfigSummary) => {
+    if (!Number.isFinite(d.accuracy)) return "div";
+    if (oneLine) return ciText(d.ci);
+    if (cellWidth < 36 || !Number.isFinite(d.ci.half)) return (100 * d.accuracy).toFixed(cellWidth < 36 ? 0 : 1);
+    return `${(100 * d.accuracy).toFixed(1)}\n± ${(100 * d.ci.half).toFixed(1)}`;
+  };
   const ok = summaries.filter((d) => Number.isFinite(d.accuracy));
   const diverged = summaries.filter((d) => !Number.isFinite(d.accuracy));
   const chart = Plot.plot({
