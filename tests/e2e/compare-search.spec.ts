@@ -3,6 +3,7 @@
 // importance bars in the order the prose promises on both build-time results, a verify button that
 // retrains a report run in the browser to the same fingerprint, the report's search one click away,
 // and random and successive-halving searches from a link, with bad search values named.
+import {readFileSync} from "node:fs";
 import {expect, test, type Page} from "@playwright/test";
 import {openPage} from "./helpers.js";
 
@@ -45,6 +46,25 @@ test("brushing η in the parallel coordinates filters the table, the heatmap and
   await expect(metric(page, "run-count")).toHaveText("90 runs");
   await expect(metric(page, "filter")).toHaveText("No filter: the views below show every configuration.");
   await expect(page.locator("[data-figure='heatmap'] g[aria-label='text'] text")).toHaveCount(30);
+  await watch.expectClean();
+});
+
+test("the parallel coordinates download as SVG with every configuration's line and the brushes' filter", async ({page}, testInfo) => {
+  const watch = await openPage(page, "/compare.html");
+  await brush(page, "lr", 0.02, 0.4);
+  await expect(metric(page, "pc-count")).toHaveText("12 of 30 configurations pass the brushes.");
+  const [file] = await Promise.all([page.waitForEvent("download"), page.locator(".figure-downloads").first().getByRole("button", {name: "SVG"}).click()]);
+  expect(file.suggestedFilename()).toBe("compare-parallel-coordinates.svg");
+  const path = testInfo.outputPath("pc.svg");
+  await file.saveAs(path);
+  const counts = await page.evaluate(
+    (source) => {
+      const doc = new DOMParser().parseFromString(source, "image/svg+xml");
+      return {error: doc.querySelector("parsererror")?.textContent ?? null, lines: doc.querySelectorAll("g[aria-label='configurations'] path").length, kept: doc.querySelectorAll("path.kept").length};
+    },
+    readFileSync(path, "utf8"),
+  );
+  expect(counts).toEqual({error: null, lines: 30, kept: 12});
   await watch.expectClean();
 });
 
