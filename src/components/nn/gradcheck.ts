@@ -8,8 +8,9 @@
  * parameters whose true gradient is 0 (e.g. behind a dead ReLU) from dividing rounding noise by 0.
  * A correct implementation in float64 gives errors around 1e-9 or below; errors above ~1e-4 mean a bug.
  */
-import {type Network, zeroGradients} from "./network.js";
+import type {Network} from "./network.js";
 import type {Samples} from "./samples.js";
+import {zeroGradientsOf, type TrainableNetwork} from "./trainable.js";
 
 export interface GradientCheckOptions {
   /** Step ε of the central difference (default 1e-5). */
@@ -30,7 +31,7 @@ export interface LayerCheck {
 }
 
 /** Mean loss over the samples, using the network's workspace. */
-function meanLoss(network: Network, samples: Samples): number {
+function meanLoss(network: TrainableNetwork, samples: Samples): number {
   let loss = 0;
   for (let i = 0; i < samples.count; i++) {
     samples.input(i, network.a[0]);
@@ -41,15 +42,16 @@ function meanLoss(network: Network, samples: Samples): number {
 }
 
 /**
- * Checks the gradient of the mean loss over `samples` at the network's current parameters.
- * The parameters are restored exactly afterwards.
+ * Checks the gradient of the mean loss over `samples` at the network's current parameters: a
+ * fully-connected Network, or a ConvNetwork (its conv kernels and biases are layers like the
+ * dense ones; `layer` counts conv and dense layers from 1). The parameters are restored exactly afterwards.
  * throws RangeError when the samples do not fit the network or epsilon is not > 0.
  */
-export function gradientCheck(network: Network, samples: Samples, {epsilon = 1e-5, floor = 1e-8, maxPerLayer = Infinity}: GradientCheckOptions = {}): LayerCheck[] {
+export function gradientCheck(network: TrainableNetwork, samples: Samples, {epsilon = 1e-5, floor = 1e-8, maxPerLayer = Infinity}: GradientCheckOptions = {}): LayerCheck[] {
   if (!(epsilon > 0)) throw new RangeError(`invalid epsilon: ${epsilon} (expected > 0)`);
   if (samples.inputSize !== network.inputSize) throw new RangeError(`invalid samples: input size ${samples.inputSize}, network expects ${network.inputSize}`);
   if (samples.count < 1) throw new RangeError("invalid samples: empty");
-  const analytic = zeroGradients(network);
+  const analytic = zeroGradientsOf(network.layers);
   for (let i = 0; i < samples.count; i++) {
     samples.input(i, network.a[0]);
     network.forwardWorkspace();

@@ -7,6 +7,8 @@ export * from "./heads.js";
 export * from "./init.js";
 export * from "./random.js";
 export * from "./network.js";
+export * from "./conv.js";
+export * from "./trainable.js";
 export * from "./optimizers.js";
 export * from "./schedules.js";
 export * from "./lr-find.js";

@@ -3,9 +3,10 @@
  */
 import {argmax, type Network} from "./network.js";
 import type {Samples} from "./samples.js";
+import type {EvaluableNetwork} from "./trainable.js";
 
 /** Runs sample i forward through the network's workspace, through the sparse path where the samples have one. */
-function forwardSample(network: Network, samples: Samples, i: number, x: Float64Array): void {
+function forwardSample(network: EvaluableNetwork, samples: Samples, i: number, x: Float64Array): void {
   if (samples.sparse) {
     samples.sparse(i, network.sparse);
     network.forwardSparse();
@@ -29,10 +30,10 @@ export interface Evaluation {
 }
 
 /**
- * Evaluates `network` on the first `limit` samples (default all).
+ * Evaluates `network` (a Network, or a ConvNetwork) on the first `limit` samples (default all).
  * throws RangeError when the samples' input size differs from the network's.
  */
-export function evaluate(network: Network, samples: Samples, {limit = samples.count}: {limit?: number} = {}): Evaluation {
+export function evaluate(network: EvaluableNetwork, samples: Samples, {limit = samples.count}: {limit?: number} = {}): Evaluation {
   if (samples.inputSize !== network.inputSize) {
     throw new RangeError(`invalid samples: input size ${samples.inputSize}, network expects ${network.inputSize}`);
   }

@@ -19,12 +19,18 @@
  * With every one of these at its default, each update is bit for bit what it was without them.
  * The fast paths (sparse inputs, fused SGD at batch size 1) stay on with schedules; dropout turns
  * off the fused path, weight decay makes SGD update every first-layer column.
+ *
+ * The network is a fully-connected `Network` or anything with the same training surface
+ * (`TrainableNetwork`, trainable.ts), e.g. a `ConvNetwork` (conv.ts). A ConvNetwork reads its
+ * samples dense (the sparse-input path and SGD's first-layer columns are fully-connected tricks)
+ * and trains without dropout: the constructor refuses dropout > 0 for it.
  */
-import {type Network, type LayerGradients, zeroGradients} from "./network.js";
+import type {Network, LayerGradients} from "./network.js";
 import {optimizer, type Optimizer, type OptimizerName} from "./optimizers.js";
 import {source, shuffle, STREAM, type Source} from "./random.js";
 import {isConstantSchedule, rateAt, scheduleOptions, type ScheduleName} from "./schedules.js";
 import type {Samples} from "./samples.js";
+import {zeroGradientsOf, type TrainableNetwork} from "./trainable.js";
 
 export interface TrainingOptions {
   /** Learning rate η, finite and > 0. */
@@ -77,8 +83,8 @@ export function drawDropoutMasks(masks: Float64Array[], random: Source, p: numbe
   for (const m of masks) for (let j = 0; j < m.length; j++) m[j] = random() < p ? 0 : scale;
 }
 
-export class Trainer {
-  readonly network: Network;
+export class Trainer<N extends TrainableNetwork = Network> {
+  readonly network: N;
   readonly samples: Samples;
   readonly batchSize: number;
   readonly learningRate: number;
@@ -108,6 +114,8 @@ export class Trainer {
   /** Plain SGD at batch size 1: backpropagation and update fused (Network.backwardSgd), same bits. */
   private readonly fused: boolean;
   private readonly reference: boolean;
+  /** Samples go through their sparse view (fully-connected networks, not the reference path). */
+  private readonly sparseInputs: boolean;
   /** k = −η·(1/B) with B = 1, as the SGD optimiser computes it, for the fused step. */
   private readonly sgdStep: {k: number};
   private readonly gradients: LayerGradients[];
@@ -117,9 +125,9 @@ export class Trainer {
   /**
    * throws RangeError naming the field and its value on a bad learning rate, batch size, momentum,
    * optimiser name, weight decay, Nesterov flag, dropout, schedule, warm-up or horizon, or when the
-   * samples' input size or labels do not fit the network.
+   * samples' input size or labels do not fit the network, or on dropout with a ConvNetwork.
    */
-  constructor(network: Network, samples: Samples, options: TrainingOptions) {
+  constructor(network: N, samples: Samples, options: TrainingOptions) {
     if (samples.inputSize !== network.inputSize) {
       throw new RangeError(`invalid samples: input size ${samples.inputSize}, network expects ${network.inputSize}`);
     }
@@ -135,12 +143,14 @@ export class Trainer {
     const name = options.optimizer ?? (momentum > 0 ? "momentum" : "sgd");
     const {dropout = 0} = options;
     if (!(typeof dropout === "number" && Number.isFinite(dropout) && dropout >= 0 && dropout < 1)) throw new RangeError(`invalid dropout: ${dropout} (expected a probability in [0, 1))`);
+    if (dropout > 0 && network.kind === "conv") throw new RangeError(`invalid dropout: ${dropout} (dropout is for fully-connected networks; a convolutional network trains with dropout 0)`);
     const schedule = scheduleOptions(options);
     this.optimizer = optimizer(name, network.layers, options);
     this.schedule = isConstantSchedule(schedule) ? null : schedule;
     this.dropout = dropout;
     this.dropoutScale = dropout > 0 ? 1 / (1 - dropout) : 1;
-    this.masks = dropout > 0 ? network.config.layers.slice(1, -1).map((n) => new Float64Array(n)) : [];
+    // One mask per hidden layer: z[l] has the size of hidden layer l + 1.
+    this.masks = dropout > 0 ? network.z.slice(0, -1).map((z) => new Float64Array(z.length)) : [];
     this.dropoutRandom = dropout > 0 ? source(seed, STREAM.dropout) : null;
     this.network = network;
     this.samples = samples;
@@ -149,10 +159,11 @@ export class Trainer {
     this.random = source(seed, STREAM.order);
     this.shuffles = shuffle;
     this.reference = options.reference === true;
+    this.sparseInputs = samples.sparse !== undefined && !this.reference && network.kind !== "conv";
     this.fused = !this.reference && this.optimizer.name === "sgd" && this.optimizer.weightDecay === 0 && dropout === 0 && this.batchSize === 1;
     this.sgdStep = {k: -options.learningRate * (1 / 1)};
     this.order = new Uint32Array(samples.count);
-    this.gradients = zeroGradients(network);
+    this.gradients = zeroGradientsOf(network.layers);
     this.touched = {index: new Int32Array(network.inputSize), count: 0, mark: new Uint8Array(network.inputSize)};
     this.shuffle();
   }
@@ -241,9 +252,9 @@ export class Trainer {
       const i = order[this.cursor + k];
       if (dropout) this.drawMasks();
       const label = samples.labels[i];
-      if (samples.sparse && !this.reference) {
+      if (this.sparseInputs) {
         // Fast path, same bits: non-zero inputs only, and remember which first-layer columns moved.
-        samples.sparse(i, sparse);
+        samples.sparse!(i, sparse);
         for (let n = 0; n < sparse.nnz; n++) {
           const column = sparse.index[n];
           if (!touched.mark[column]) {
@@ -267,7 +278,7 @@ export class Trainer {
       this.lastLoss = NaN;
       return;
     }
-    const columns = samples.sparse && !this.reference ? touched : undefined;
+    const columns = this.sparseInputs ? touched : undefined;
     const finite = this.optimizer.step(network.layers, gradients, 1 / b, columns);
     this.clearGradients(columns);
     this.advance(stepNumber, b, loss, finite);
@@ -277,7 +288,7 @@ export class Trainer {
   private fusedStep(i: number, stepNumber: number): void {
     const {network, samples} = this;
     const label = samples.labels[i];
-    const sparse = samples.sparse !== undefined; // fused implies !reference
+    const sparse = this.sparseInputs; // fused implies !reference
     if (sparse) {
       samples.sparse!(i, network.sparse);
       network.forwardSparse();
