@@ -17,6 +17,7 @@ test("the clusters separate while the network trains, and the tangled pairs are 
   await button(page, "Train").click();
   await expect.poll(async () => number(page, "test-accuracy"), {timeout: 30_000}).toBeGreaterThan(85);
   if ((await button(page, "Pause").getAttribute("aria-disabled")) !== "true") await button(page, "Pause").click();
+  await expect(metric(page, "status")).toHaveText(/paused|done/);
   await expect(figure(page)).toHaveAttribute("data-samples", String(await number(page, "samples-seen")));
   const after = await number(page, "projection-separation");
   expect(after).toBeGreaterThan(3 * before);

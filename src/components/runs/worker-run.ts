@@ -19,6 +19,7 @@ import {checkMaxEpochs, checkSpeed, LiveRun, type LiveRunOptions, type RunState}
 import {DIAGNOSES, type DiagnosisName} from "./diagnoses.js";
 import {Emitter, type Run} from "./run.js";
 import {WorkerSession} from "./worker-pool.js";
+import {CheckpointLog} from "./checkpoints.js";
 
 /** The data a training worker receives once: 8-bit images, one per row, and their labels. */
 export interface ImageData8 {
@@ -271,6 +272,8 @@ export class WorkerRun implements Run<RunState> {
   state: RunState;
   /** The test-set details of `state` (when the run was created with `details`), else null. */
   details: RunDetails | null = null;
+  /** Copies of the weights every CHECKPOINT_EVERY updates, thinned logarithmically to at most MAX_CHECKPOINTS (runs/checkpoints.ts), for time travel. */
+  readonly checkpoints = new CheckpointLog();
   private readonly emitter = new Emitter<RunState>(() => this.state);
   private readonly tickets = new Map<number, (info: StepInfo | null) => void>();
   private nextTicket = 1;
@@ -347,6 +350,7 @@ export class WorkerRun implements Run<RunState> {
       got = network.config.layers.join("→");
     if (want !== got) throw new RangeError(`invalid network: layers ${got}, this run has ${want}`);
     unpackParameters(this.network, packParameters(network));
+    this.checkpoints.clear();
     this.host.send({type: "adopt", id: this.id, text: JSON.stringify(toJSON(network)), steps, samplesSeen});
   }
 
@@ -378,6 +382,7 @@ export class WorkerRun implements Run<RunState> {
     if (this.disposed) return;
     if (message.type === "state") {
       unpackParameters(this.network, message.params);
+      this.checkpoints.offer(message.state.steps, message.state.samplesSeen, message.params);
       this.state = message.state;
       this.details = message.details;
       this.emitter.send(this.state);

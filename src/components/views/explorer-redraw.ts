@@ -54,6 +54,8 @@ export interface ExplorerRun {
   details: RunDetails | null;
   state: {samplesSeen: number};
   readonly training: boolean;
+  /** A time-travel checkpoint (views/timeline.ts) rather than the run's newest state: not added to the per-class history. */
+  readonly isCheckpoint?: boolean;
   subscribe(listener: () => void): () => void;
 }
 
@@ -124,7 +126,7 @@ export function explorerRedraw({run, current, views, selection, heldOut, test, l
       })();
     const perLayer = details.dead.map((d) => d.reduce((s, v) => s + v, 0));
     const samples = r.state.samplesSeen;
-    if (samples !== lastSamples) {
+    if (samples !== lastSamples && !r.isCheckpoint) {
       if (samples < lastSamples) classHistory.length = 0;
       classHistory.push({samples, accuracy: perClassAccuracy(details.confusion)});
       if (classHistory.length > 400) classHistory.splice(1, classHistory.length - 400);
