@@ -6,6 +6,7 @@
  *     --batch 32 --momentum 0.9 --epochs 1 --seed 1 --train 30000 --test 10000
  *   npm run train -- --subset page --steps 200      # the MNIST page's run, update for update
  *   npm run -s train -- --lr-find                   # learning-rate range test: JSON {points, suggestion}
+ *   npm run -s train -- --arch conv --epochs 2      # the LeNet-style convolutional network
  *
  * Progress goes to stderr (cli-progress); one JSON object goes to stdout: config, final train
  * loss, test accuracy, samples per second, fingerprint. Bad flags exit 2 with a message.
@@ -16,7 +17,9 @@ import {Command, InvalidArgumentError, Option} from "commander";
 import cliProgress from "cli-progress";
 import {
   activationNames,
+  ConvNetwork,
   evaluate,
+  LENET_LAYERS,
   fingerprint,
   initNames,
   lrFind,
@@ -26,6 +29,7 @@ import {
   toJSON,
   Trainer,
   type ActivationName,
+  type ConvNetworkConfig,
   type InitName,
   type LrFindResult,
   type NetworkConfig,
@@ -86,7 +90,7 @@ const layerList = (text: string) => {
 const initAlias: Record<string, InitName> = {he: "he-normal", xavier: "xavier-normal", glorot: "xavier-normal", kaiming: "he-normal", lecun: "lecun-normal"};
 
 export interface TrainResult {
-  config: {network: NetworkConfig; training: TrainingOptions; data: {subset: string; train: number; test: number; dataSeed: number}; epochs: number | null; steps: number};
+  config: {network: NetworkConfig | ConvNetworkConfig; training: TrainingOptions; data: {subset: string; train: number; test: number; dataSeed: number}; epochs: number | null; steps: number};
   steps: number;
   samplesSeen: number;
   epochs: number;
@@ -113,9 +117,21 @@ export interface LrFindOutput extends LrFindResult {
 /** Updates in the range test of `--lr-find` and of the MNIST page's "Find η". */
 export const LR_FIND_STEPS = 200;
 
+/**
+ * `--arch conv`'s own defaults where the flag is not given (measured: see README, "Command line"):
+ * classical momentum μ 0.9 (the shared default), η 0.05, B 32.
+ */
+export const CONV_DEFAULTS = {lr: 0.05} as const;
+
+/** The network `--arch conv` trains: LENET_LAYERS on side × side digits, with the flags' activation, init and seed. */
+export function convConfigFor(o: Pick<TrainFlags, "activation" | "init" | "seed">, side: number): ConvNetworkConfig {
+  return {input: [1, side, side], layers: LENET_LAYERS, activation: o.activation, head: "softmax-cross-entropy", init: o.init, seed: o.seed};
+}
+
 /** The parsed flags. */
 export interface TrainFlags {
   dataset: "mnist" | LabDataset;
+  arch: "dense" | "conv";
   layers: number[];
   activation: ActivationName;
   init: InitName;
@@ -177,6 +193,14 @@ export function program(): Command {
   const d = mnistSchema;
   return new Command("train")
     .description("Train a fully-connected network on MNIST and print one JSON result on stdout.")
+    .addOption(
+      new Option(
+        "--arch <name>",
+        `dense: the fully-connected --layers; conv: the LeNet-style convolutional network (conv 8 × 5×5 → max-pool 2 → conv 16 × 5×5 → max-pool 2 → dense 10; η ${CONV_DEFAULTS.lr} unless --lr is given)`,
+      )
+        .choices(["dense", "conv"])
+        .default("dense"),
+    )
     .addOption(new Option("--dataset <name>", "mnist (28×28), or the neuron lab's fixed 16×16 sets: procedural, mnist16").choices(["mnist", ...LAB_DATASETS]).default("mnist"))
     .addOption(
       new Option(
@@ -279,19 +303,17 @@ export function train(options: ReturnType<Command["opts"]>): TrainResult {
   const {lab, page, inputSize, layers, trainSet, testSet} = loadData(o, say);
   const stepsPerEpoch = Math.ceil(trainSet.count / Math.min(o.batch, trainSet.count));
   const total = o.steps ?? Math.ceil(o.epochs * stepsPerEpoch);
-  const {network: networkConfig, training} = runFromFlags(o, layers, total, stepsPerEpoch);
-  say(
-    `building ${layers.join("→")} (${layers
-      .slice(1)
-      .reduce((sum, n, l) => sum + n * (layers[l] + 1), 0)
-      .toLocaleString("en")} parameters) and fingerprinting its initial weights…`,
-  );
-  const network = new Network(networkConfig);
+  const conv = o.arch === "conv";
+  const {network: denseConfig, training} = runFromFlags(o, layers, total, stepsPerEpoch);
+  const networkConfig = conv ? convConfigFor(o, Math.sqrt(inputSize)) : denseConfig;
+  const network = conv ? new ConvNetwork(networkConfig as ConvNetworkConfig) : new Network(denseConfig);
+  const shapes = network instanceof ConvNetwork ? [network.config.input, ...network.shapes].map((s) => (s[1] === 1 && s[2] === 1 ? s[0] : s.join("×"))) : layers;
+  say(`building ${shapes.join("→")} (${network.parameterCount.toLocaleString("en")} parameters) and fingerprinting its initial weights…`);
   const initialFingerprint = fingerprint(network.layers);
   const testSamples = pixelSamples(testSet.pixels, testSet.labels, inputSize);
   const initialTestLoss = evaluate(network, testSamples).loss;
   const samples = pixelSamples(trainSet.pixels, trainSet.labels, inputSize);
-  const trainer = new Trainer(network, samples, training);
+  const trainer = new Trainer<Network | ConvNetwork>(network, samples, training);
   const bar = new cliProgress.SingleBar(
     {format: "train |{bar}| {percentage}% | {value}/{total} updates | epoch {epoch} | loss {loss} | {speed} samples/s", stream: process.stderr, noTTYOutput: !o.quiet, notTTYSchedule: 2000},
     cliProgress.Presets.shades_classic,
@@ -324,7 +346,8 @@ export function train(options: ReturnType<Command["opts"]>): TrainResult {
   const ev = evaluate(network, testSamples);
   if (outPath) {
     try {
-      writeFileSync(outPath, JSON.stringify(toJSON(network, {training, subset: o.subset, steps: trainer.steps, samplesSeen: trainer.samplesSeen})), {flag: o.force ? "w" : "wx"});
+      const meta = {training, subset: o.subset, steps: trainer.steps, samplesSeen: trainer.samplesSeen};
+      writeFileSync(outPath, JSON.stringify(network instanceof ConvNetwork ? toJSON(network, meta) : toJSON(network, meta)), {flag: o.force ? "w" : "wx"});
     } catch (error) {
       throw new Error(`cannot write --out ${o.out}: ${(error as Error).message}`);
     }
@@ -393,6 +416,8 @@ export function lrFindSummary({points, suggestion, stopped}: LrFindResult): stri
  */
 export function ignoredFlags(command: Command): {refused: string[]; notes: string[]} {
   const o = command.opts() as {
+    arch: string;
+    dropout: number;
     dataset: string;
     subset: string;
     optimizer: string;
@@ -421,6 +446,12 @@ export function ignoredFlags(command: Command): {refused: string[]; notes: strin
       const n = SUBSETS[name].perClass * 10;
       refused.push(`--${name} ${o[name]} has no effect with --subset page: the page's ${name} subset is fixed at ${n.toLocaleString("en")} images; drop --${name} or use --subset custom`);
     }
+  }
+  if (o.arch === "conv") {
+    if (given("layers"))
+      refused.push(`--layers has no effect with --arch conv: its layers are fixed (conv 8 × 5×5 → max-pool 2 → conv 16 × 5×5 → max-pool 2 → dense 10); drop --layers or use --arch dense`);
+    if (o.dropout > 0) refused.push(`--dropout ${o.dropout} with --arch conv: dropout is for fully-connected networks; drop --dropout`);
+    if (o.lrFind) refused.push(`--lr-find is for --arch dense (the range test trains the fully-connected network)`);
   }
   if (lab && given("subset")) refused.push(`--subset ${o.subset} has no effect with --dataset ${o.dataset}: --subset chooses among MNIST's images; drop --subset`);
   if (given("momentum") && (o.optimizer === "adam" || o.optimizer === "adamw") && o.momentum !== 0)
@@ -455,6 +486,9 @@ export function main(argv: string[]): number {
     const code = (error as {exitCode?: number}).exitCode;
     return code === 0 ? 0 : 2;
   }
+  // --arch conv's own defaults for the flags not given.
+  if (command.opts().arch === "conv")
+    for (const [name, value] of Object.entries(CONV_DEFAULTS)) if (command.getOptionValueSource(name) !== "cli") command.setOptionValueWithSource(name, value, "default");
   const {refused, notes} = ignoredFlags(command);
   for (const text of refused) process.stderr.write(`train: ${text}\n`);
   if (refused.length) return 2;

@@ -72,6 +72,19 @@ export interface DenseSpec {
 export type ConvLayerSpec = ConvSpec | PoolSpec | FlattenSpec | DenseSpec;
 export type ConvLayerType = ConvLayerSpec["type"];
 
+/**
+ * The LeNet-style network of the train CLI's `--arch conv` and the bench's W5, for 1 × 28 × 28 digits:
+ * conv 8 × 5×5 → f → max-pool 2 → conv 16 × 5×5 → f → max-pool 2 → dense 10
+ * (feature maps 8×24×24, 8×12×12, 16×8×8, 16×4×4; 5,994 weights and biases).
+ */
+export const LENET_LAYERS: readonly ConvLayerSpec[] = [
+  {type: "conv", channels: 8, kernel: 5},
+  {type: "maxpool", size: 2},
+  {type: "conv", channels: 16, kernel: 5},
+  {type: "maxpool", size: 2},
+  {type: "dense", units: 10},
+];
+
 export interface ConvNetworkConfig {
   /** Input shape [channels, height, width], e.g. [1, 28, 28] for MNIST. */
   input: readonly [number, number, number];
