@@ -5,7 +5,7 @@
 // command it prints is tested in compare-report.test.ts, in Node).
 import {describe, expect, it, vi} from "vitest";
 import {activationShort, compareSearch, configLabel, heatmapChart, initShort, lrChart, rangeText, startGrid, usableRanges, type ConfigSummary} from "../../src/components/views/compare-charts.js";
-import {DEFAULT_VIEW, readCompareState, REPORT_SEARCH, REPORT_SEARCH_GRID} from "../../src/components/experiments/compare-params.js";
+import {DEFAULT_VIEW, readCompareState, readSearch, REPORT_SEARCH, REPORT_SEARCH_GRID} from "../../src/components/experiments/compare-params.js";
 import {validateSearch} from "../../src/components/runs/search.js";
 import {DEFAULT_GRID, REPORT_GRID, validateGrid} from "../../src/components/runs/sweep.js";
 import {meanCI} from "../../src/components/runs/seed-groups.js";
@@ -167,7 +167,7 @@ describe("searches in the page's URL", () => {
   const roundTrip = (grid: typeof report, search: ReturnType<typeof validateSearch>) => {
     const text = compareSearch(grid, DEFAULT_VIEW, report, search);
     const read = readCompareState(text);
-    return {text, grid: startGrid(text, read.grid, report, read.problems), search: read.search, problems: read.problems};
+    return {text, grid: startGrid(text, read.grid, report, read.problems), search: readSearch(text, read.problems), problems: read.problems};
   };
 
   it("round-trips the report's search, a random search without an η range and successive halving", () => {
@@ -194,14 +194,25 @@ describe("searches in the page's URL", () => {
 
   it("falls back parameter by parameter and names each one", () => {
     const read = readCompareState("?search=asha&trials=0&reduction=1&rungs=3&lr-range=0,1&dropout-range=0.1,0.2&brackets=9");
-    expect(read.search).toMatchObject({kind: "asha", trials: 16, reduction: 3, rungs: 3, brackets: 1, ranges: {lr: [0.001, 1], dropout: [0.1, 0.2]}});
+    expect(readSearch("?search=asha&trials=0&reduction=1&rungs=3&lr-range=0,1&dropout-range=0.1,0.2&brackets=9", read.problems)).toMatchObject({
+      kind: "asha",
+      trials: 16,
+      reduction: 3,
+      rungs: 3,
+      brackets: 1,
+      ranges: {lr: [0.001, 1], dropout: [0.1, 0.2]},
+    });
     expect(read.problems).toEqual([
       'URL parameter trials="0" ignored (invalid trials: 0 (expected a whole number from 1 to 500)).',
       'URL parameter reduction="1" ignored (invalid reduction factor: 1 (expected a whole number from 2 to 10: each rung keeps the best 1/reduction)).',
       'URL parameter brackets="9" ignored (invalid brackets: 9 (expected a whole number from 1 to 3)).',
       'URL parameter lr-range="0,1" ignored (invalid lr range: 0 (expected a number from 0.0001 to 10)).',
     ]);
-    expect(readCompareState("?search=bayes").problems).toEqual(['URL parameter search="bayes" ignored (expected grid, random or asha); running a grid.']);
-    expect(readCompareState("?search=random&rungs=4").problems[0]).toMatch(/rungs="4" ignored \(rungs applies to successive halving/);
+    const problems: string[] = [];
+    expect(readSearch("?search=bayes", problems)).toEqual({kind: "grid"});
+    expect(problems).toEqual(['URL parameter search="bayes" ignored (expected grid, random or asha); running a grid.']);
+    const more: string[] = [];
+    readSearch("?search=random&rungs=4", more);
+    expect(more[0]).toMatch(/rungs="4" ignored \(rungs applies to successive halving/);
   });
 });

@@ -92,8 +92,9 @@ const SEARCH_PARAMS: Record<string, (text: string, s: Record<string, unknown>) =
   ),
 };
 
-/** The search a query string describes; each bad parameter is named in `problems` and leaves the value before it. */
-export function readSearch(params: URLSearchParams, problems: string[]): SearchSpec {
+/** The search a query string describes; each bad parameter is named in `problems` (appended) and leaves the value before it. */
+export function readSearch(query: string | URLSearchParams, problems: string[]): SearchSpec {
+  const params = new URLSearchParams(query);
   const kind = params.get("search");
   if (kind === null || kind === "grid") return GRID_SEARCH;
   let search: SearchSpec;
@@ -136,7 +137,8 @@ export function writeSearch(search: SearchSpec, params: URLSearchParams): void {
   }
 }
 
-export function readCompareState(search: string): {grid: SweepGrid; search: SearchSpec; view: CompareView; problems: string[]} {
+/** The grid and view a query string describes (its search: readSearch); each bad parameter is named in `problems` and falls back. */
+export function readCompareState(search: string): {grid: SweepGrid; view: CompareView; problems: string[]} {
   const params = new URLSearchParams(search);
   const problems: string[] = [];
   let grid: SweepGrid = DEFAULT_GRID;
@@ -162,7 +164,7 @@ export function readCompareState(search: string): {grid: SweepGrid; search: Sear
     else problems.push(`URL parameter metric=${JSON.stringify(shorten(metric))} ignored (expected testAccuracy or trainLoss).`);
   }
   view.sel = params.get("sel") ?? "";
-  return {grid, search: readSearch(params, problems), view, problems};
+  return {grid, view, problems};
 }
 
 export function writeCompareState(grid: SweepGrid, view: CompareView, search: SearchSpec = GRID_SEARCH): string {
