@@ -25,13 +25,13 @@ const dir = mkdtempSync(join(tmpdir(), "conv-cli-"));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
 describe("train --arch conv", () => {
-  it("trains the LeNet-style network with η 0.05 by default: the Trainer's fingerprint, a conv file with it", () => {
+  it("trains the LeNet-style network with η 0.05 on a cosine schedule by default: the Trainer's fingerprint, a conv file with it", () => {
     const out = join(dir, "conv.json");
     const r = run(["--arch", "conv", "--dataset", "procedural", "--steps", "12", "--quiet", "--out", out]);
     expect(r.code, r.stderr).toBe(0);
     const result = JSON.parse(r.stdout) as TrainResult;
     expect(result.config.network).toEqual({input: [1, 16, 16], layers: LENET_LAYERS, activation: "relu", head: "softmax-cross-entropy", init: "he-normal", seed: 1});
-    expect(result.config.training).toMatchObject({learningRate: CONV_DEFAULTS.lr, batchSize: 32, optimizer: "momentum", momentum: 0.9});
+    expect(result.config.training).toMatchObject({learningRate: CONV_DEFAULTS.lr, batchSize: 32, optimizer: "momentum", momentum: 0.9, schedule: "cosine", totalSteps: 12});
     expect(result.steps).toBe(12);
     // The same run through the module.
     const set = labSet("procedural", "train");
@@ -41,9 +41,9 @@ describe("train --arch conv", () => {
     expect(result.fingerprint).toBe(fingerprint(network.layers));
     const saved = convFromJSON(readFileSync(out, "utf8"));
     expect(fingerprint(saved.layers)).toBe(result.fingerprint);
-    // --lr given wins over the conv default.
-    const slower = JSON.parse(run(["--arch", "conv", "--dataset", "procedural", "--steps", "2", "--lr", "0.01", "--quiet"]).stdout) as TrainResult;
-    expect(slower.config.training.learningRate).toBe(0.01);
+    // --lr and --schedule given win over the conv defaults.
+    const slower = JSON.parse(run(["--arch", "conv", "--dataset", "procedural", "--steps", "2", "--lr", "0.01", "--schedule", "constant", "--quiet"]).stdout) as TrainResult;
+    expect(slower.config.training).toMatchObject({learningRate: 0.01, schedule: "constant"});
   });
 
   it.each([
