@@ -25,6 +25,7 @@ import {
   logSpace,
   MAX_RUNS,
   mergeSweepFiles,
+  checkSearchSize,
   parseShard,
   planStage,
   readJournal,
@@ -486,6 +487,7 @@ export async function main(argv: string[], {workerEntry}: {workerEntry?: string}
     const o = command.opts();
     const grid = gridFromFlags(o);
     const search = searchFromFlags(o);
+    checkSearchSize(grid, search);
     if (o.printGrid) return (void process.stdout.write(JSON.stringify(grid, null, 2) + "\n"), 0);
     const stage = o.stage as number | undefined;
     if (stage !== undefined && search.kind === "asha" && !(stage >= 1 && stage <= stageCount(search)))

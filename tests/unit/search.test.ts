@@ -248,6 +248,7 @@ describe("npm run sweep --search", () => {
     [["--search", "random", "--trials", "3", "--dropout-range", "0,1"], "invalid dropout range: 1"],
     [["--nesterov"], "invalid nesterov: true needs optimizer momentum with a momentum μ > 0"],
     [["--search", "asha", "--trials", "9", "--shard", "1/2"], "sharded one stage at a time"],
+    [["--search", "random", "--trials", "300", "--seeds", "2"], "too many runs: 300 trials × 2 seeds = 600 (at most 500 per stage)"],
   ])("%j exits 2 naming the field", async (args, message) => {
     const r = await run([...base, ...args]);
     expect(r.code).toBe(2);

@@ -170,6 +170,16 @@ export function validateGrid(input: unknown): SweepGrid {
   return grid;
 }
 
+/**
+ * Checks that a random or successive-halving search fits the grid's limits: trials × seeds runs
+ * per stage, at most MAX_RUNS (a grid search is checked by validateGrid). throws GridError.
+ */
+export function checkSearchSize(grid: SweepGrid, search: SearchSpec): void {
+  if (search.kind === "grid") return;
+  const runs = search.trials * grid.seeds;
+  if (runs > MAX_RUNS) throw new GridError(`too many runs: ${search.trials} trials × ${grid.seeds} seeds = ${runs} (at most ${MAX_RUNS} per stage)`);
+}
+
 /** Runs of the full grid: the product of its lists' lengths × seeds. */
 export const runCount = (g: SweepGrid) => AXES.reduce((n, a) => n * (g[a.gridKey] as unknown[]).length, 1) * g.seeds;
 
