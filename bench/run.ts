@@ -12,10 +12,10 @@ import {dirname, join} from "node:path";
 import {fileURLToPath} from "node:url";
 import {MultiBar, Presets, type SingleBar} from "cli-progress";
 import {Command, InvalidArgumentError} from "commander";
-import {writeInit, writeOrder} from "./lib/fixtures.js";
+import {writeInit, writeLayersInit, writeOrder} from "./lib/fixtures.js";
 import {render, skipKey, summarise, type Failure, type Skips} from "./lib/report.js";
 import type {ChildMessage, Job, RunResult, Workload} from "./lib/types.js";
-import {LIBS, select, WORKLOADS, type LibInfo} from "./lib/workloads.js";
+import {LIBS, parameterShapes, select, WORKLOADS, type LibInfo} from "./lib/workloads.js";
 
 const BENCH = dirname(fileURLToPath(import.meta.url));
 const ROOT = dirname(BENCH);
@@ -173,9 +173,10 @@ async function main(): Promise<void> {
   const temp = mkdtempSync(join(tmpdir(), "digit-bench-"));
   const orderPath = writeOrder(temp, MNIST_TRAIN, ORDER_SEED);
   const initPaths = new Map<string, string>();
+  const initKey = (w: Workload): string => (w.conv ? `conv-${w.id}` : w.sizes.join("-"));
   for (const w of workloads) {
-    const key = w.sizes.join("-");
-    if (!initPaths.has(key)) initPaths.set(key, writeInit(temp, w.sizes, INIT_SEED));
+    const key = initKey(w);
+    if (!initPaths.has(key)) initPaths.set(key, w.conv ? writeLayersInit(temp, `init-${key}`, parameterShapes(w), INIT_SEED) : writeInit(temp, w.sizes, INIT_SEED));
   }
 
   const skips: Skips = new Map();
@@ -202,10 +203,10 @@ async function main(): Promise<void> {
         lib: lib.id,
         workload: w,
         round,
-        initPath: initPaths.get(w.sizes.join("-"))!,
+        initPath: initPaths.get(initKey(w))!,
         orderPath,
         trainCount,
-        budgetMs: w.accuracyOnly ? ACCURACY_BUDGET_FACTOR * budgetMs : budgetMs,
+        budgetMs: (w.accuracyOnly ? ACCURACY_BUDGET_FACTOR : (w.budgetFactor ?? 1)) * budgetMs,
         minInferMs,
         inferBatch: INFER_BATCH,
         resultPath: join(temp, `result-${w.id}-${lib.id}-${round}.json`),

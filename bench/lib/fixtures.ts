@@ -75,9 +75,16 @@ export interface InitLayer {
 
 /** He-normal weights N(0, 2/fanIn) from a seeded LCG, biases 0. */
 export function drawHeNormal(sizes: number[], seed: number): InitLayer[] {
+  return drawHeNormalLayers(
+    sizes.slice(1).map((fanOut, l) => ({fanIn: sizes[l], fanOut})),
+    seed,
+  );
+}
+
+/** He-normal weights N(0, 2/fanIn) for layers of the given shapes (a conv layer: fanIn = inChannels·k·k), one seeded LCG, biases 0. */
+export function drawHeNormalLayers(shapes: {fanIn: number; fanOut: number}[], seed: number): InitLayer[] {
   const source = randomLcg(seed);
-  return sizes.slice(1).map((fanOut, l) => {
-    const fanIn = sizes[l];
+  return shapes.map(({fanIn, fanOut}) => {
     const normal = randomNormal.source(source)(0, Math.sqrt(2 / fanIn));
     const weights = new Float64Array(fanIn * fanOut);
     for (let k = 0; k < weights.length; k++) weights[k] = normal();
@@ -111,14 +118,25 @@ export function writeInit(dir: string, sizes: number[], seed: number): string {
   return writeArrays(dir, initName(sizes), {sizes, seed, init: "he-normal", layout: "W: fanOut × fanIn row-major"}, arrays);
 }
 
+/** A conv network's initial weights under `name`: layers of the given shapes (conv: outChannels × inChannels·k·k, row-major). */
+export function writeLayersInit(dir: string, name: string, shapes: {fanIn: number; fanOut: number}[], seed: number): string {
+  const arrays: Record<string, Float64Array> = {};
+  drawHeNormalLayers(shapes, seed).forEach(({weights, biases}, l) => {
+    arrays[`W${l + 1}`] = weights;
+    arrays[`b${l + 1}`] = biases;
+  });
+  return writeArrays(dir, name, {layers: shapes, seed, init: "he-normal", layout: "W: fanOut × fanIn row-major (conv: outChannels × inChannels × k × k)"}, arrays);
+}
+
 export function readInit(headerPath: string): InitLayer[] {
   const {meta, arrays} = readArrays(headerPath);
-  const sizes = meta.sizes as number[];
-  return sizes.slice(1).map((fanOut, l) => {
+  const sizes = meta.sizes as number[] | undefined;
+  const shapes = (meta.layers as {fanIn: number; fanOut: number}[] | undefined) ?? sizes!.slice(1).map((fanOut, l) => ({fanIn: sizes![l], fanOut}));
+  return shapes.map(({fanIn, fanOut}, l) => {
     const weights = arrays.get(`W${l + 1}`),
       biases = arrays.get(`b${l + 1}`);
     if (!(weights instanceof Float64Array && biases instanceof Float64Array)) throw new Error(`${headerPath}: layer ${l + 1} missing`);
-    return {fanIn: sizes[l], fanOut, weights, biases};
+    return {fanIn, fanOut, weights, biases};
   });
 }
 

@@ -16,12 +16,24 @@ export interface Target {
   factor: number;
 }
 
+/** A convolutional workload's network (nn/conv.ts's ConvNetworkConfig, written out here so nothing is imported). */
+export interface ConvWorkload {
+  /** [channels, height, width] of the input. */
+  input: [number, number, number];
+  /** As ConvLayerSpec: conv (kernel a number, stride 1, no padding here), maxpool / avgpool (stride = size), flatten, dense. */
+  layers: ({type: "conv"; channels: number; kernel: number} | {type: "maxpool" | "avgpool"; size: number} | {type: "flatten"} | {type: "dense"; units: number})[];
+}
+
 export interface Workload {
   id: string;
   label: string;
   kind: WorkloadKind;
-  /** Layer sizes, input first. */
+  /** Layer sizes, input first (a conv workload: its input and output sizes). */
   sizes: number[];
+  /** A convolutional network instead of the fully-connected `sizes`. */
+  conv?: ConvWorkload;
+  /** This many times the time budget per training run (default 1). */
+  budgetFactor?: number;
   /** Training only. */
   batchSize?: number;
   learningRate?: number;

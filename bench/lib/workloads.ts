@@ -1,10 +1,46 @@
 /**
  * The workloads and libraries of `npm run bench`, and which library runs which workload.
  */
-import type {LibId, Workload} from "./types.js";
+import type {ConvWorkload, LibId, Workload} from "./types.js";
 
 const SMALL = [784, 16, 16, 10];
 const WIDE = [784, 128, 64, 10];
+/** nn/conv.ts's LENET_LAYERS: conv 8 × 5×5 → ReLU → max-pool 2 → conv 16 × 5×5 → ReLU → max-pool 2 → dense 10. */
+const LENET: ConvWorkload = {
+  input: [1, 28, 28],
+  layers: [
+    {type: "conv", channels: 8, kernel: 5},
+    {type: "maxpool", size: 2},
+    {type: "conv", channels: 16, kernel: 5},
+    {type: "maxpool", size: 2},
+    {type: "dense", units: 10},
+  ],
+};
+
+/**
+ * The parameter layers of a workload's network, {fanIn, fanOut} in order: a conv layer's fanIn is
+ * inChannels × k × k (its He-normal fan-in) and fanOut its output channels; its weights are
+ * outChannels × inChannels × k × k, row-major. The same shapes as nn/conv.ts's ConvNetwork.layers.
+ */
+export function parameterShapes(w: Workload): {fanIn: number; fanOut: number}[] {
+  if (!w.conv) return w.sizes.slice(1).map((fanOut, l) => ({fanIn: w.sizes[l], fanOut}));
+  let [c, h, width] = w.conv.input;
+  const shapes: {fanIn: number; fanOut: number}[] = [];
+  for (const layer of w.conv.layers) {
+    if (layer.type === "conv") {
+      shapes.push({fanIn: c * layer.kernel * layer.kernel, fanOut: layer.channels});
+      [c, h, width] = [layer.channels, h - layer.kernel + 1, width - layer.kernel + 1];
+    } else if (layer.type === "maxpool" || layer.type === "avgpool") {
+      [h, width] = [h / layer.size, width / layer.size];
+    } else if (layer.type === "dense") {
+      shapes.push({fanIn: c * h * width, fanOut: layer.units});
+      [c, h, width] = [layer.units, 1, 1];
+    } else {
+      [c, h, width] = [c * h * width, 1, 1];
+    }
+  }
+  return shapes;
+}
 
 export const WORKLOADS: Workload[] = [
   {
@@ -64,6 +100,18 @@ export const WORKLOADS: Workload[] = [
     target: {against: "tfjs-wasm", factor: 1.2},
     description: "train 784-128-64-10, batch 32, η = 0.1, one epoch",
   },
+  {
+    id: "W5",
+    label: "W5 conv",
+    kind: "train",
+    sizes: [784, 10],
+    conv: LENET,
+    batchSize: 32,
+    learningRate: 0.1,
+    budgetFactor: 2,
+    target: {against: "tfjs-wasm", factor: 1},
+    description: "train the LeNet-style conv net (conv 8×5×5, max-pool 2, conv 16×5×5, max-pool 2, dense 10), batch 32, η = 0.1, one epoch",
+  },
 ];
 
 export interface LibInfo {
@@ -82,17 +130,24 @@ export interface LibInfo {
 
 export const LIBS: LibInfo[] = [
   {id: "ours", precision: "float64", runner: "ours.ts", peer: false, sameModel: true, skip: () => null},
-  {id: "plain-f32", precision: "float32", runner: "plain-f32.ts", peer: true, sameModel: true, skip: () => null},
+  {id: "plain-f32", precision: "float32", runner: "plain-f32.ts", peer: true, sameModel: true, skip: (w) => (w.conv ? "fully-connected loop only" : null)},
   {id: "tfjs-cpu", precision: "float32", runner: "tfjs.ts", peer: true, sameModel: true, skip: () => null},
   {id: "tfjs-wasm", precision: "float32", runner: "tfjs.ts", peer: true, sameModel: true, skip: () => null},
-  {id: "convnetjs", precision: "float64", runner: "convnetjs.ts", peer: true, sameModel: true, skip: () => null},
+  {
+    id: "convnetjs",
+    precision: "float64",
+    runner: "convnetjs.ts",
+    peer: true,
+    sameModel: true,
+    skip: (w) => (w.conv ? "its runner builds fully-connected nets only (ConvNetJS's conv layers store channels last; not wired up)" : null),
+  },
   {
     id: "brain.js",
     precision: "float32",
     runner: "brainjs.ts",
     peer: true,
     sameModel: false,
-    skip: (w) => (w.kind === "train" && (w.batchSize ?? 1) > 1 ? "no minibatch training in brain.js NeuralNetwork" : null),
+    skip: (w) => (w.conv ? "no convolutional layers in brain.js NeuralNetwork" : w.kind === "train" && (w.batchSize ?? 1) > 1 ? "no minibatch training in brain.js NeuralNetwork" : null),
   },
 ];
 

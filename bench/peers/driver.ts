@@ -12,6 +12,7 @@ import {writeFileSync} from "node:fs";
 import {readMnist} from "../../src/components/datasets/mnist-node.js";
 import {readInit, readOrder, type InitLayer} from "../lib/fixtures.js";
 import type {ChildMessage, Job, RunResult} from "../lib/types.js";
+import {parameterShapes} from "../lib/workloads.js";
 
 export const INPUT_SIZE = 784;
 export const CLASSES = 10;
@@ -173,8 +174,8 @@ async function run(build: BuildModel): Promise<void> {
   const job = JSON.parse(process.argv[2]) as Job;
   const {workload} = job;
   const init = readInit(job.initPath);
-  const sizes = init.map((l) => l.fanIn).concat(init[init.length - 1].fanOut);
-  if (sizes.join() !== workload.sizes.join()) throw new Error(`init ${job.initPath} has sizes ${sizes}, workload ${workload.id} needs ${workload.sizes}`);
+  const shapes = JSON.stringify(init.map(({fanIn, fanOut}) => ({fanIn, fanOut})));
+  if (shapes !== JSON.stringify(parameterShapes(workload))) throw new Error(`init ${job.initPath} has layers ${shapes}, workload ${workload.id} needs ${JSON.stringify(parameterShapes(workload))}`);
   let train: TrainData | null = null;
   if (workload.kind === "train") {
     const {pixels, labels} = readMnist("train");

@@ -1,8 +1,8 @@
 /**
- * Our engine (src/components/nn): Network + Trainer with plain SGD, the epoch's order fed
- * through a Samples view and `shuffle: false`.
+ * Our engine (src/components/nn): Network (or ConvNetwork for a conv workload) + Trainer with
+ * plain SGD, the epoch's order fed through a Samples view and `shuffle: false`.
  */
-import {fingerprint, Network, pixelSamples, Trainer, type NetworkConfig, type Samples} from "../../src/components/nn/index.js";
+import {ConvNetwork, fingerprint, Network, pixelSamples, Trainer, type ConvLayerSpec, type NetworkConfig, type Samples} from "../../src/components/nn/index.js";
 import {INPUT_SIZE, runPeer, type PeerContext, type PeerModel, type TrainData} from "./driver.js";
 
 /** The engine's batched inference, where it exists: classes of `count` inputs stored back to back. */
@@ -59,7 +59,33 @@ function referenceCheck(config: NetworkConfig, init: PeerContext["init"], train:
   return a === b ? `weights after the epoch equal the reference path's bit for bit (fingerprint ${a})` : `MISMATCH: fast path ${a}, reference path ${b}`;
 }
 
-function build({job, init, train}: PeerContext): PeerModel {
+/** A conv workload: ConvNetwork from the shared initial weights, Trainer with plain SGD; inference one sample at a time. */
+function buildConv({job, init, train}: PeerContext): PeerModel {
+  const {workload} = job;
+  const network = new ConvNetwork(
+    {input: workload.conv!.input, layers: workload.conv!.layers as ConvLayerSpec[], activation: "relu", head: "softmax-cross-entropy", init: "he-normal", seed: 1},
+    init.map(({fanIn, fanOut, weights, biases}) => ({fanIn, fanOut, weights: Float64Array.from(weights), biases: Float64Array.from(biases)})),
+  );
+  const batchSize = workload.batchSize ?? 1;
+  const trainer = train ? new Trainer(network, orderedSamples(train), {learningRate: workload.learningRate!, batchSize, shuffle: false}) : null;
+  return {
+    train(start, end) {
+      if (!trainer) throw new Error("not a training workload");
+      trainer.run(Math.ceil((end - start) / batchSize));
+      if (trainer.diverged) throw new Error(`diverged: ${trainer.diverged.reason}`);
+    },
+    predictOne: (x) => network.predict(x),
+    predictBatch(x, n, out) {
+      for (let k = 0; k < n; k++) out[k] = network.predict(x.subarray(k * INPUT_SIZE, (k + 1) * INPUT_SIZE));
+    },
+    batchedMethod: "per-sample ConvNetwork.predict loop",
+    trainMethod: `ConvNetwork + Trainer, minibatch ${batchSize}, Float64`,
+  };
+}
+
+function build(ctx: PeerContext): PeerModel {
+  if (ctx.job.workload.conv) return buildConv(ctx);
+  const {job, init, train} = ctx;
   const {workload} = job;
   const config: NetworkConfig = {layers: workload.sizes, activation: "relu", head: "softmax-cross-entropy", init: "he-normal", seed: 1};
   // Copies: the reference check below starts again from the same initial weights.

@@ -12,6 +12,8 @@ import {
   fromJSON,
   gradientCheck,
   kernelOf,
+  convInputGradient,
+  convWeightGradient,
   maxPool,
   maxPoolBackward,
   Network,
@@ -169,7 +171,7 @@ describe("order of summation", () => {
       fc.property(
         fc.record({
           C: fc.integer({min: 1, max: 3}),
-          O: fc.integer({min: 1, max: 6}),
+          O: fc.integer({min: 1, max: 12}),
           k: fc.integer({min: 1, max: 4}),
           s: fc.integer({min: 1, max: 3}),
           oH: fc.integer({min: 1, max: 5}),
@@ -203,6 +205,60 @@ describe("order of summation", () => {
         },
       ),
       {numRuns: 150},
+    );
+  });
+
+  it("backpropagation's sums in the documented order, bit for bit: ∂L/∂w over positions row-major, ∂L/∂input over outputs (o, y, x) row-major", () => {
+    fc.assert(
+      fc.property(
+        fc.record({
+          C: fc.integer({min: 1, max: 3}),
+          O: fc.integer({min: 1, max: 5}),
+          k: fc.integer({min: 1, max: 4}),
+          s: fc.integer({min: 1, max: 2}),
+          oH: fc.integer({min: 1, max: 5}),
+          oW: fc.integer({min: 1, max: 5}),
+          seed: fc.nat(1000),
+        }),
+        ({C, O, k, s, oH, oW, seed}) => {
+          const H = (oH - 1) * s + k,
+            W = (oW - 1) * s + k;
+          const random = source(seed, 8);
+          const draw = (n: number, zeros: number) => Float64Array.from({length: n}, () => (random() < zeros ? 0 : 4 * random() - 2));
+          const x = draw(C * H * W, 0.3),
+            w = draw(O * C * k * k, 0),
+            d = draw(O * oH * oW, 0.5);
+          const offsets = new Int32Array(C * k * k);
+          for (let c = 0, n = 0; c < C; c++) for (let i = 0; i < k; i++) for (let j = 0; j < k; j++, n++) offsets[n] = c * H * W + i * W + j;
+          // Sums that already hold something (a minibatch's earlier samples).
+          const gW = draw(w.length, 0),
+            gb = draw(O, 0);
+          const expectedW = gW.slice(),
+            expectedB = gb.slice(),
+            expectedX = new Float64Array(x.length);
+          for (let o = 0; o < O; o++)
+            for (let y = 0; y < oH; y++)
+              for (let xx = 0; xx < oW; xx++) {
+                const dq = d[(o * oH + y) * oW + xx];
+                expectedB[o] += dq;
+                for (let c = 0; c < C; c++)
+                  for (let i = 0; i < k; i++)
+                    for (let j = 0; j < k; j++) {
+                      const at = c * H * W + (y * s + i) * W + xx * s + j,
+                        kw = ((o * C + c) * k + i) * k + j;
+                      expectedW[kw] += dq * x[at];
+                      expectedX[at] += w[kw] * dq;
+                    }
+              }
+          convWeightGradient(gW, gb, d, x, offsets, C * k * k, O, oH, oW, s, W);
+          const gx = new Float64Array(x.length).fill(7);
+          convInputGradient(w, d, gx, offsets, C * k * k, O, oH, oW, s, W);
+          expect(gW).toEqual(expectedW);
+          expect(gb).toEqual(expectedB);
+          expect(gx).toEqual(expectedX);
+        },
+      ),
+      {numRuns: 100},
     );
   });
 
