@@ -7,7 +7,7 @@
  * A page cell creates one, hands its state to other cells through `subscribe`, and disposes
  * it on `invalidation`, so no training loop outlives the cell that started it.
  */
-import {evaluate, fingerprint, Network, Trainer, type NetworkConfig, type Samples, type TrainingOptions} from "../nn/index.js";
+import {ConvNetwork, normaliseConvConfig, evaluate, fingerprint, Network, Trainer, type ConvNetworkConfig, type NetworkConfig, type Samples, type TrainingOptions} from "../nn/index.js";
 import {Emitter, type Diagnosis, type Run, type RunEnd, type RunStateBase, type RunStatus} from "./run.js";
 
 export type {RunStatus} from "./run.js";
@@ -45,7 +45,33 @@ export interface RunState extends RunStateBase {
   history: RunPoint[];
 }
 
-export interface LiveRunOptions {
+/** The networks a run trains: the fully-connected `Network` (the default) or a `ConvNetwork`. */
+export type RunNetwork = Network | ConvNetwork;
+/** The config a run of network type N is created from. */
+export type ConfigOf<N extends RunNetwork> = N extends ConvNetwork ? ConvNetworkConfig : NetworkConfig;
+
+/** A convolutional network's config (it has an input shape), as opposed to a fully-connected one (layer sizes only). */
+export function isConvConfig(config: NetworkConfig | ConvNetworkConfig): config is ConvNetworkConfig {
+  return typeof config === "object" && config !== null && "input" in config;
+}
+
+/** A fresh network from a config: a ConvNetwork for a conv config, else a Network. throws RangeError (the module's) on a bad config. */
+export function buildNetwork<N extends RunNetwork>(config: ConfigOf<N>): N {
+  return (isConvConfig(config) ? new ConvNetwork(config) : new Network(config)) as N;
+}
+
+/**
+ * The architecture a config or a network's config describes, as text to compare and to name in
+ * messages: "784→16→16→10", or for a conv net its input shape and normalised layers as JSON.
+ * throws RangeError (the module's) on a bad conv config.
+ */
+export function architectureOf(config: NetworkConfig | ConvNetworkConfig): string {
+  if (!isConvConfig(config)) return config.layers.join("→");
+  const normal = normaliseConvConfig(config).config;
+  return `${normal.input.join("×")} ${JSON.stringify(normal.layers)}`;
+}
+
+export interface LiveRunOptions<N extends RunNetwork = Network> {
   /** Evaluate the test samples every this many training samples (default 500). */
   evalEvery?: number;
   /** Longest slice of work between two yields to the page, in ms (default 12). */
@@ -69,7 +95,7 @@ export interface LiveRunOptions {
    * message shown, `end` = {kind: "stopped", diagnosis}) until reset(); e.g. runs/diagnoses.ts
    * deadLayer. null: all is well. Default: none.
    */
-  diagnose?: (network: Network) => Diagnosis | null;
+  diagnose?: (network: N) => Diagnosis | null;
 }
 
 /**
@@ -100,14 +126,19 @@ export function checkMaxEpochs(epochs: number): number {
   return epochs;
 }
 
-export class LiveRun implements Run<RunState> {
-  readonly networkConfig: NetworkConfig;
+/**
+ * A run of a fully-connected Network (the default) or, created from a ConvNetworkConfig as
+ * `new LiveRun<ConvNetwork>(config, …)`, of a ConvNetwork: the same Trainer, sample order and
+ * evaluation schedule either way.
+ */
+export class LiveRun<N extends RunNetwork = Network> implements Run<RunState> {
+  readonly networkConfig: ConfigOf<N>;
   readonly trainingOptions: TrainingOptions;
   readonly train: Samples;
   readonly test: Samples;
-  private readonly options: Required<Omit<LiveRunOptions, "schedule" | "diagnose">> & {schedule: (callback: () => void) => unknown; diagnose?: (network: Network) => Diagnosis | null};
-  network!: Network;
-  trainer!: Trainer;
+  private readonly options: Required<Omit<LiveRunOptions<N>, "schedule" | "diagnose">> & {schedule: (callback: () => void) => unknown; diagnose?: (network: N) => Diagnosis | null};
+  network!: N;
+  trainer!: Trainer<N>;
   private status: RunStatus = "idle";
   private message = "";
   private end: RunEnd | null = null;
@@ -129,7 +160,7 @@ export class LiveRun implements Run<RunState> {
   private readonly emitter: Emitter<RunState>;
 
   /** throws RangeError (from the network module) on a bad config or options. */
-  constructor(networkConfig: NetworkConfig, trainingOptions: TrainingOptions, train: Samples, test: Samples, options: LiveRunOptions = {}) {
+  constructor(networkConfig: ConfigOf<N>, trainingOptions: TrainingOptions, train: Samples, test: Samples, options: LiveRunOptions<N> = {}) {
     this.networkConfig = networkConfig;
     this.trainingOptions = trainingOptions;
     this.train = train;
@@ -146,8 +177,8 @@ export class LiveRun implements Run<RunState> {
   /** Throws away the weights and history and starts again from the seed: status idle. */
   reset(): void {
     this.running = false;
-    this.network = new Network(this.networkConfig);
-    this.trainer = new Trainer(this.network, this.train, this.trainingOptions);
+    this.network = buildNetwork<N>(this.networkConfig);
+    this.trainer = new Trainer<N>(this.network, this.train, this.trainingOptions);
     this.status = "idle";
     this.message = "";
     this.end = null;
@@ -168,13 +199,13 @@ export class LiveRun implements Run<RunState> {
    * from here is not bit for bit the run that was saved.
    * throws RangeError when the network's layer sizes differ from this run's config.
    */
-  adopt(network: Network, {steps = 0, samplesSeen = 0}: {steps?: number; samplesSeen?: number} = {}): void {
-    const want = this.networkConfig.layers.join("→"),
-      got = network.config.layers.join("→");
+  adopt(network: N, {steps = 0, samplesSeen = 0}: {steps?: number; samplesSeen?: number} = {}): void {
+    const want = architectureOf(this.networkConfig),
+      got = architectureOf(network.config);
     if (want !== got) throw new RangeError(`invalid network: layers ${got}, this run has ${want}`);
     this.running = false;
     this.network = network;
-    this.trainer = new Trainer(this.network, this.train, this.trainingOptions);
+    this.trainer = new Trainer<N>(this.network, this.train, this.trainingOptions);
     this.trainer.steps = steps;
     this.trainer.samplesSeen = samplesSeen;
     this.status = steps ? "paused" : "idle";

@@ -8,14 +8,33 @@
  *   const run = host.createRun(networkConfig, trainingOptions, {evalEvery: 1000, maxEpochs: 3, diagnose: "dead-layer"});
  *   run.subscribe((state) => …); run.start(); run.pause(); await run.step(); run.reset(); run.dispose();
  *   run.network   // a mirror of the worker's network, updated with every state (for views, Save)
+ *   const conv = host.createConvRun(convConfig, trainingOptions, {evalEvery: 2000});   // a ConvNetwork instead (nn/conv.ts)
+ *   conv.network  // a ConvNetwork mirror
  * Worker side (live-run-worker.ts): serveSession(liveRunHost).
  *
  * The worker holds one run at a time: creating a run replaces the previous one, and messages of a
  * replaced run are ignored. Every state message carries all weights and biases (one transferred
  * Float64Array), so `run.network` and `run.state` always describe the same update.
  */
-import {deadUnits, evaluate, fingerprint, fromJSON, lrFind, Network, pixelSamples, toJSON, type LrFindOptions, type LrFindResult, type NetworkConfig, type TrainingOptions} from "../nn/index.js";
-import {checkMaxEpochs, checkSpeed, LiveRun, type LiveRunOptions, type RunState} from "./live-run.js";
+import {
+  ConvNetwork,
+  convFromJSON,
+  deadUnits,
+  evaluate,
+  fingerprint,
+  fromJSON,
+  lrFind,
+  Network,
+  pixelSamples,
+  toJSON,
+  type ConvNetworkConfig,
+  type Layer,
+  type LrFindOptions,
+  type LrFindResult,
+  type NetworkConfig,
+  type TrainingOptions,
+} from "../nn/index.js";
+import {architectureOf, buildNetwork, checkMaxEpochs, checkSpeed, isConvConfig, LiveRun, type ConfigOf, type LiveRunOptions, type RunNetwork, type RunState} from "./live-run.js";
 import {DIAGNOSES, type DiagnosisName} from "./diagnoses.js";
 import {Emitter, type Run} from "./run.js";
 import {WorkerSession} from "./worker-pool.js";
@@ -34,7 +53,7 @@ export interface TrainingWorkerInit {
 
 /** LiveRun options that cross to the worker; the diagnosis is named, not passed as a function. */
 export interface WorkerRunOptions extends Pick<LiveRunOptions, "evalEvery" | "sliceMs" | "speed" | "maxEpochs" | "notifyEveryMs" | "maxHistory"> {
-  /** A diagnosis by name (runs/diagnoses.ts), run on the test set: "dead-layer" stops when every unit of a hidden layer is 0 on every test digit. */
+  /** A diagnosis by name (runs/diagnoses.ts), run on the test set: "dead-layer" stops when every unit of a hidden layer is 0 on every test digit (fully-connected runs only). */
   diagnose?: DiagnosisName | null;
   /**
    * With every state, also send the test set's confusion matrix, predictions and dead units
@@ -49,14 +68,14 @@ export interface RunDetails {
   confusion: Uint32Array;
   /** The guess for every test sample. */
   predictions: Uint8Array;
-  /** Per hidden layer, 1 = dead (0 on every test sample). */
+  /** Per hidden layer, 1 = dead (0 on every test sample); empty for a conv run. */
   dead: Uint8Array[];
   deadTotal: number;
   hiddenUnits: number;
 }
 
 type ToWorker =
-  | {type: "create"; id: number; network: NetworkConfig; training: TrainingOptions; options: WorkerRunOptions}
+  | {type: "create"; id: number; network: NetworkConfig | ConvNetworkConfig; training: TrainingOptions; options: WorkerRunOptions}
   | {type: "start" | "pause" | "reset" | "dispose"; id: number}
   | {type: "step"; id: number; ticket: number}
   | {type: "speed" | "epochs"; id: number; value: number}
@@ -68,8 +87,11 @@ type FromWorker =
   | {type: "lr-found"; ticket: number; result: LrFindResult | null; error: string | null}
   | {type: "error"; id?: number; message: string};
 
+/** What packParameters reads: a Network or a ConvNetwork. */
+type Parameters = {readonly parameterCount: number; readonly layers: readonly Layer[]};
+
 /** Every weight and bias of a network, layer by layer (weights then biases), in one array. */
-export function packParameters(network: Network): Float64Array {
+export function packParameters(network: Parameters): Float64Array {
   const out = new Float64Array(network.parameterCount);
   let o = 0;
   for (const {weights, biases} of network.layers) {
@@ -81,7 +103,7 @@ export function packParameters(network: Network): Float64Array {
 }
 
 /** Writes `params` (from packParameters of a network of the same sizes) into `network`. throws RangeError on a size mismatch. */
-export function unpackParameters(network: Network, params: Float64Array): void {
+export function unpackParameters(network: Parameters, params: Float64Array): void {
   if (params.length !== network.parameterCount) throw new RangeError(`invalid parameters: ${params.length} values, the network has ${network.parameterCount}`);
   let o = 0;
   for (const {weights, biases} of network.layers) {
@@ -101,7 +123,7 @@ export function liveRunHost(init: TrainingWorkerInit, post: (message: FromWorker
   // about three quarters of the time and leaves the rest of its core to the page's rendering
   // threads (on 2 cores, a worker that never yields costs the page a quarter of its frames).
   const schedule = (callback: () => void) => void setTimeout(callback, 0);
-  let run: LiveRun | null = null;
+  let run: LiveRun<RunNetwork> | null = null;
   let current = 0;
   return (raw) => {
     const m = raw as ToWorker;
@@ -110,14 +132,20 @@ export function liveRunHost(init: TrainingWorkerInit, post: (message: FromWorker
       current = m.id;
       const id = m.id;
       const {diagnose, details: withDetails, ...options} = m.options;
-      const created = new LiveRun(m.network, m.training, train, test, {...options, schedule, diagnose: diagnose ? (network) => DIAGNOSES[diagnose](network, test) : undefined});
+      // A conv config builds a ConvNetwork (the dead-layer diagnosis is for fully-connected networks: createConvRun refuses it).
+      const dense = !isConvConfig(m.network);
+      const created = new LiveRun<RunNetwork>(m.network, m.training, train, test, {
+        ...options,
+        schedule,
+        diagnose: diagnose && dense ? (network) => DIAGNOSES[diagnose](network as Network, test) : undefined,
+      });
       run = created;
       created.subscribe((state) => {
         const params = packParameters(created.network);
         let details: RunDetails | null = null;
         if (withDetails) {
           const {confusion, predictions} = evaluate(created.network, test);
-          const {dead, total, units} = deadUnits(created.network, test);
+          const {dead, total, units} = created.network instanceof Network ? deadUnits(created.network, test) : {dead: [], total: 0, units: 0};
           details = {confusion: Uint32Array.from(confusion), predictions: Uint8Array.from(predictions), dead, deadTotal: total, hiddenUnits: units};
         }
         post({type: "state", id, state, params, details}, [params.buffer]);
@@ -151,7 +179,7 @@ export function liveRunHost(init: TrainingWorkerInit, post: (message: FromWorker
       case "epochs":
         return run.setMaxEpochs(m.value);
       case "adopt":
-        return run.adopt(fromJSON(m.text), {steps: m.steps, samplesSeen: m.samplesSeen});
+        return run.adopt(isConvConfig(run.networkConfig) ? convFromJSON(m.text) : fromJSON(m.text), {steps: m.steps, samplesSeen: m.samplesSeen});
       case "step": {
         // The minibatch the step will use: the next B samples of this epoch's order.
         const t = run.trainer;
@@ -178,7 +206,7 @@ export interface StepInfo {
  */
 export class TrainingWorker {
   private session: WorkerSession;
-  private run: WorkerRun | null = null;
+  private run: WorkerRun<RunNetwork> | null = null;
   private nextId = 1;
   private readonly make: () => Worker;
   private readonly init: TrainingWorkerInit;
@@ -224,7 +252,22 @@ export class TrainingWorker {
   createRun(networkConfig: NetworkConfig, trainingOptions: TrainingOptions, options: WorkerRunOptions = {}): WorkerRun {
     new Network(networkConfig); // a bad config throws here and leaves the current run alone
     this.run?.dispose();
-    const run = new WorkerRun(this, this.nextId++, networkConfig, trainingOptions, options);
+    const run = new WorkerRun<Network>(this, this.nextId++, networkConfig, trainingOptions, options);
+    this.run = run;
+    return run;
+  }
+
+  /**
+   * A run of a convolutional network (nn/conv.ts): the worker trains a ConvNetwork with the same
+   * LiveRun and Trainer; `run.network` is a ConvNetwork mirror. Test-set details carry the
+   * confusion matrix and predictions (no dead units). throws RangeError on a bad config, or when
+   * asked for a diagnosis (the dead-layer check is for fully-connected networks).
+   */
+  createConvRun(networkConfig: ConvNetworkConfig, trainingOptions: TrainingOptions, options: WorkerRunOptions = {}): WorkerRun<ConvNetwork> {
+    if (options.diagnose) throw new RangeError(`invalid diagnose: ${options.diagnose} (the dead-layer diagnosis is for fully-connected networks)`);
+    new ConvNetwork(networkConfig); // a bad config throws here and leaves the current run alone
+    this.run?.dispose();
+    const run = new WorkerRun<ConvNetwork>(this, this.nextId++, networkConfig, trainingOptions, options);
     this.run = run;
     return run;
   }
@@ -264,11 +307,11 @@ export class TrainingWorker {
  * resolving with the minibatch used), reset, adopt, setSpeed, setMaxEpochs, subscribe, dispose,
  * `state` (the latest the worker sent) and `network` (a mirror with the worker's weights).
  */
-export class WorkerRun implements Run<RunState> {
-  readonly networkConfig: NetworkConfig;
+export class WorkerRun<N extends RunNetwork = Network> implements Run<RunState> {
+  readonly networkConfig: ConfigOf<N>;
   readonly trainingOptions: TrainingOptions;
-  /** A mirror of the worker's network: its weights are those of `state`. */
-  readonly network: Network;
+  /** A mirror of the worker's network (a ConvNetwork for a conv run): its weights are those of `state`. */
+  readonly network: N;
   state: RunState;
   /** The test-set details of `state` (when the run was created with `details`), else null. */
   details: RunDetails | null = null;
@@ -283,13 +326,13 @@ export class WorkerRun implements Run<RunState> {
   constructor(
     private readonly host: TrainingWorker,
     readonly id: number,
-    networkConfig: NetworkConfig,
+    networkConfig: ConfigOf<N>,
     trainingOptions: TrainingOptions,
     private readonly options: WorkerRunOptions,
   ) {
     this.networkConfig = networkConfig;
     this.trainingOptions = trainingOptions;
-    this.network = new Network(networkConfig); // validates the config here, with the module's messages
+    this.network = buildNetwork<N>(networkConfig); // validates the config here, with the module's messages
     this.state = {
       status: "idle",
       message: "",
@@ -344,14 +387,15 @@ export class WorkerRun implements Run<RunState> {
   }
 
   /** Continues from `network` (e.g. a loaded file), as LiveRun.adopt. The mirror shows it at once. */
-  adopt(network: Network, {steps = 0, samplesSeen = 0}: {steps?: number; samplesSeen?: number} = {}): void {
+  adopt(network: N, {steps = 0, samplesSeen = 0}: {steps?: number; samplesSeen?: number} = {}): void {
     if (this.disposed) return;
-    const want = this.networkConfig.layers.join("→"),
-      got = network.config.layers.join("→");
+    const want = architectureOf(this.networkConfig),
+      got = architectureOf(network.config);
     if (want !== got) throw new RangeError(`invalid network: layers ${got}, this run has ${want}`);
     unpackParameters(this.network, packParameters(network));
     this.checkpoints.clear();
-    this.host.send({type: "adopt", id: this.id, text: JSON.stringify(toJSON(network)), steps, samplesSeen});
+    const file = network instanceof ConvNetwork ? toJSON(network) : toJSON(network as Network);
+    this.host.send({type: "adopt", id: this.id, text: JSON.stringify(file), steps, samplesSeen});
   }
 
   setSpeed(speed: number): void {
