@@ -4,7 +4,7 @@
 // tested unchanged in worker-run.test.ts and live-run.test.ts.
 import {afterEach, describe, expect, it} from "vitest";
 import {MessageChannel as NodeChannel} from "node:worker_threads";
-import {ConvNetwork, fingerprint, Network, pixelSamples, source, Trainer, type ConvNetworkConfig, type TrainingOptions} from "../../src/components/nn/index.js";
+import {ConvNetwork, fingerprint, Network, pixelSamples, source, Trainer, type ConvNetworkConfig, type NetworkConfig, type TrainingOptions} from "../../src/components/nn/index.js";
 import {serveSession, type SessionScope} from "../../src/components/runs/worker-pool.js";
 import {liveRunHost, packParameters, TrainingWorker, unpackParameters, type TrainingWorkerInit} from "../../src/components/runs/worker-run.js";
 import {architectureOf, buildNetwork, isConvConfig, LiveRun, type RunState} from "../../src/components/runs/live-run.js";
@@ -75,7 +75,7 @@ const reference = (steps: number) => {
 
 describe("isConvConfig / buildNetwork / architectureOf", () => {
   it("tell a conv config from a dense one and build the matching network", () => {
-    const dense = {layers: [64, 10], activation: "relu", head: "softmax-cross-entropy", init: "he-normal", seed: 1} as const;
+    const dense: NetworkConfig = {layers: [64, 10], activation: "relu", head: "softmax-cross-entropy", init: "he-normal", seed: 1};
     expect(isConvConfig(config)).toBe(true);
     expect(isConvConfig(dense)).toBe(false);
     expect(buildNetwork<ConvNetwork>(config)).toBeInstanceOf(ConvNetwork);
