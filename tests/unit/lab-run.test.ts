@@ -27,6 +27,25 @@ describe("labCommand(values, steps)", () => {
   });
 });
 
+describe("labCommand with the advanced options", () => {
+  it.each([
+    {"weight-decay": 0.001, nesterov: "on", dropout: 0.2, schedule: "cosine", warmup: 10, horizon: 2},
+    {schedule: "one-cycle", horizon: 1},
+  ] as const)("reproduces the page's run with %j", (advanced) => {
+    const values = {...defaults(labSchema), lr: 0.03, batch: 8, seed: 5, ...advanced};
+    const steps = 30;
+    const {network: config, training} = labRun(values);
+    expect(training.schedule).toBe(advanced.schedule);
+    expect(training.totalSteps).toBe(advanced.horizon * Math.ceil(6000 / 8));
+    const set = labSet("procedural", "train");
+    const network = new Network(config);
+    new Trainer(network, pixelSamples(set.pixels, set.labels, 256), training).run(steps);
+    const command = labCommand(values, steps);
+    expect(command).toContain(`--schedule ${advanced.schedule}`);
+    expect(train({...parse(command), quiet: true}).fingerprint).toBe(fingerprint(network.layers));
+  });
+});
+
 describe("labSchema", () => {
   it("refuses a minibatch of 0 or above the training set, η outside 1e-4 … 10, μ ≥ 1 and a fractional seed, saying why", () => {
     expect(() => labSchema.batch.parse("0")).toThrow(/from 1 to 6000/);
