@@ -61,3 +61,23 @@ describe("the MNIST page's suggestion about zero initial weights", () => {
     for (let j = 1; j < rows.fanOut; j++) expect(row(j)).toEqual(row(0));
   });
 });
+
+describe("the experiment page's suggestions", () => {
+  it("the two searches its prose offers as the controller's third argument are valid and plan their runs on its grid", async () => {
+    const {readFileSync} = await import("node:fs");
+    const {validateGrid, planStage} = await import("../../src/components/runs/sweep.js");
+    const {validateSearch} = await import("../../src/components/runs/search.js");
+    const page = readFileSync(new URL("../../src/experiment.md", import.meta.url), "utf8");
+    const offered = [...page.matchAll(/`(\{kind: "(?:random|asha)".*?\})`/g)].map((m) => m[1]);
+    expect(offered).toHaveLength(2);
+    // The page's grid, as its cell writes it.
+    const cell = /const grid = validateGrid\((\{[\s\S]*?\})\);/.exec(page)![1];
+    const grid = validateGrid(new Function(`return ${cell}`)());
+    for (const text of offered) {
+      const search = validateSearch(new Function(`return ${text}`)());
+      const runs = planStage(grid, search, 1, []);
+      expect(runs.length).toBe(search.kind === "asha" ? search.trials * grid.seeds : (search as {trials: number}).trials * grid.seeds);
+      expect(runs.every((r) => r.config.lr >= 0.003 && r.config.lr <= 0.3)).toBe(true);
+    }
+  });
+});
