@@ -11,6 +11,7 @@ export const pages: {name: string; path: string}[] = [
   {name: "The 5×5 network", path: "/tiny"},
   {name: "Training on MNIST", path: "/mnist"},
   {name: "Neuron lab", path: "/neuron-lab"},
+  {name: "Convolutions", path: "/convolutions"},
   {name: "Compare", path: "/compare"},
   {name: "Your own experiment", path: "/experiment"},
 ];

@@ -24,6 +24,7 @@ const PAGES: AuditPage[] = [
   {path: "/tiny.html", exercise: async (page) => page.getByRole("radio", {name: "glyph 3"}).click()},
   {path: "/mnist.html", exercise: async (page) => page.locator(".held-out").nth(5).click()},
   {path: "/neuron-lab.html", exercise: async (page) => void (await page.getByLabel("Open unit").selectOption({label: "hidden layer 1, unit 3"}))},
+  {path: "/convolutions.html", exercise: async (page) => page.locator(".conv-row canvas").nth(20).hover()},
   {path: "/compare.html", exercise: async (page) => page.getByRole("button", {name: "Open the report's search"}).click()},
   {path: "/experiment.html"},
 ];

@@ -69,7 +69,7 @@ export function convKernels({tile = 40, smallTile = 20}: {tile?: number; smallTi
               </div>`
             : html`<div class="conv-kernel-grid" style=${`grid-template-columns: 2.2em repeat(${layer.inChannels}, ${smallTile}px)`}>
                 <span></span>${Array.from({length: layer.inChannels}, (_, c) => html`<span class="conv-kernel-head">${c + 1}</span>`)}
-                ${canvases.map((row, o) => [html`<span class="conv-kernel-head">${o + 1}</span>`, ...row])}
+                ${canvases.flatMap((row, o) => [html`<span class="conv-kernel-head">${o + 1}</span>`, ...row])}
               </div>`;
         return html`<div class="conv-kernel-layer" data-layer=${layer.index}>
           <h4>conv ${n + 1}: ${layer.outChannels} kernels of ${layer.inChannels} × ${kH} × ${kW}</h4>

@@ -56,7 +56,7 @@ export function pixelSumView(sum: PixelSum, {name, inputName, inputMax, weightMa
       const fill = kind === "x" ? xColour(v) : kind === "w" ? wColour(v) : pColour(v);
       const max = kind === "x" ? inputMax : kind === "w" ? weightMax : largest;
       const title = `${kind === "x" ? `x at row ${t.y}, column ${t.x}${t.padding ? " (padding)" : ""}` : kind === "w" ? `w[${t.i}][${t.j}]` : `w·x`} = ${v}`;
-      return html`<span class="conv-cell" title=${title} style=${`background:${fill};color:${ink(kind === "x" ? v * 2 - inputMax : v, max)}`}>${few ? cellText(v) : ""}</span>`;
+      return html`<span class="conv-cell" title=${title} style=${`background:${fill};color:${ink(v, max)}`}>${few ? cellText(v) : ""}</span>`;
     });
     return html`<div class="conv-cells" style=${`grid-template-columns: repeat(${kW}, var(--conv-cell))`}>${cells}</div>`;
   };
