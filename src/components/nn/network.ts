@@ -15,7 +15,7 @@ import {activation, type Activation, type ActivationName} from "./activations.js
 import {head, type Head, type HeadName} from "./heads.js";
 import {initialiser, type InitName} from "./init.js";
 import {MAX_SEED, source, STREAM} from "./random.js";
-import {CHUNK, firstLayerKernel} from "./simd.js";
+import {CHUNK, firstLayerKernel, networkKernel, type NetworkKernel} from "./simd.js";
 
 export interface NetworkConfig {
   /** Layer sizes, input first: e.g. [784, 16, 16, 10]. At least two entries, each an integer ≥ 1. */
@@ -142,10 +142,16 @@ export class Network {
    * The Trainer sets it and clears it again after each update.
    */
   dropoutMask: Float64Array[] | null = null;
+  /** Workspace of propagate: the rows (units above) whose δ is not 0. */
+  private readonly rows: Int32Array;
+  /** Workspace of forwardAbove: the non-zero activations of a hidden layer (indices ascending, values). */
+  private readonly hidden: SparseInput;
   /** Workspace of inputGradient, one array per layer size, made on its first call. */
   private inputScratch: Float64Array[] | undefined;
   /** WebAssembly instance of simd.ts, made on the first predictBatch; null where unsupported. */
   private kernel: ReturnType<typeof firstLayerKernel> | undefined;
+  /** WebAssembly instance of the whole-network kernel (simd.ts), made on the first predictBatch; null where unsupported. */
+  private wholeKernel: NetworkKernel | null | undefined;
 
   /**
    * A network with the given config. Without `layers` the weights are drawn from the config's
@@ -176,6 +182,9 @@ export class Network {
     this.z = sizes.slice(1).map((n) => new Float64Array(n));
     this.delta = sizes.slice(1).map((n) => new Float64Array(n));
     this.sparse = {index: new Int32Array(sizes[0]), value: new Float64Array(sizes[0]), nnz: 0};
+    const widest = Math.max(...sizes);
+    this.rows = new Int32Array(widest);
+    this.hidden = {index: new Int32Array(widest), value: new Float64Array(widest), nnz: 0};
   }
 
   get inputSize(): number {
@@ -241,8 +250,19 @@ export class Network {
     for (let l = 0; l < depth; l++) {
       const zl = z[l];
       if (l > 0) {
+        // The layer below's silent units (0, e.g. ReLU's) are skipped: they add ±0 to each sum.
         const {weights, biases, fanIn, fanOut} = layers[l];
-        affine(weights, biases, a[l], zl, fanIn, fanOut);
+        const {index, value} = this.hidden;
+        const al = a[l];
+        let nnz = 0;
+        for (let i = 0; i < fanIn; i++) {
+          const v = al[i];
+          index[nnz] = i;
+          value[nnz] = v;
+          nnz += v !== 0 ? 1 : 0;
+        }
+        if (2 * nnz < fanIn) sparseAffine(weights, biases, index, value, nnz, zl, fanIn, fanOut);
+        else affine(weights, biases, al, zl, fanIn, fanOut);
       }
       if (l < depth - 1) {
         const al = a[l + 1];
@@ -269,14 +289,18 @@ export class Network {
    * `gradients` (accumulating, so a minibatch sums its samples). The input layer's delta is not
    * needed for learning and is skipped. With `sparseInput` (after `forwardSparse`), the first
    * layer's gradient is added only in the columns of non-zero inputs: the others would add 0.
+   * With `firstWeights` false the first layer's weight gradient is left to the caller (biases are added).
    */
-  backward(label: number, gradients: LayerGradients[], sparseInput = false): void {
+  backward(label: number, gradients: LayerGradients[], sparseInput = false, firstWeights = true): void {
     const {layers, a, delta, depth} = this;
     this.head.delta(a[depth], label, delta[depth - 1], this.outputSize);
     for (let l = depth - 1; l >= 0; l--) {
       const {fanIn, fanOut} = layers[l];
       const g = gradients[l];
-      if (l === 0 && sparseInput) sparseOuterAdd(g.weights, g.biases, delta[0], this.sparse, fanIn, fanOut);
+      // firstWeights false: the caller adds the first layer's weight gradient itself (the Trainer's
+      // minibatch kernel, simd.ts firstLayerGradient, from delta[0]); its biases are added here.
+      if (l === 0 && !firstWeights) for (let j = 0, d = delta[0], gb = g.biases; j < fanOut; j++) gb[j] += d[j];
+      else if (l === 0 && sparseInput) sparseOuterAdd(g.weights, g.biases, delta[0], this.sparse, fanIn, fanOut);
       else outerAdd(g.weights, g.biases, delta[l], a[l], fanIn, fanOut);
       if (l > 0) this.propagate(l);
     }
@@ -323,12 +347,7 @@ export class Network {
       zb = this.z[l - 1],
       ab = this.a[l];
     const df = this.activation.df;
-    below.fill(0);
-    for (let j = 0, row = 0; j < fanOut; j++, row += fanIn) {
-      const dj = d[j];
-      if (dj === 0) continue;
-      for (let i = 0; i < fanIn; i++) below[i] += weights[row + i] * dj;
-    }
+    transposedProduct(weights, d, below, fanIn, fanOut, this.rows);
     const mask = this.dropoutMask;
     if (mask) {
       // a = m·f(z): f′ needs the unmasked activation, so f(z) is computed again (same bits as the forward pass).
@@ -362,6 +381,20 @@ export class Network {
     const logits = this.z[this.depth - 1],
       z1 = this.z[0];
     // The WebAssembly SIMD kernel when this engine runs it (same bits), else the TypeScript one.
+    if (simd && inputs instanceof Float32Array) {
+      // Every layer in WebAssembly SIMD (ReLU, leaky ReLU, identity): the class comes back.
+      if (this.wholeKernel === undefined) this.wholeKernel = networkKernel(this.config.layers, this.config.activation);
+      const whole = this.wholeKernel;
+      if (whole) {
+        whole.load(this.layers);
+        for (let start = 0; start < count; start += CHUNK) {
+          const m = Math.min(CHUNK, count - start);
+          const classes = whole.predictF32(inputs, start, m);
+          for (let c = 0; c < m; c++) out[start + c] = classes[c];
+        }
+        return out;
+      }
+    }
     const kernel = simd ? this.simdKernel() : null;
     if (kernel && inputs instanceof Float32Array) {
       // Whole chunks in WebAssembly: it finds the non-zero pixels and computes z⁽¹⁾ for each input.
@@ -572,6 +605,43 @@ export function sparseAffine(W: Float64Array, b: Float64Array, index: Int32Array
     let s = 0;
     for (let k = 0; k < nnz; k++) s += W[r + index[k]] * value[k];
     z[j] = b[j] + s;
+  }
+}
+
+/**
+ * below = Wᵀd for W of fanOut × fanIn, row-major: below_i = Σ_j W_ji·d_j from j = 0 upwards, starting
+ * at 0, rows with d_j = 0 skipped (the order backpropagation documents). The rows that count are
+ * listed first, then taken four at a time, so each below_i is loaded and stored once per four
+ * rows and its sum still adds one row after the other. `rows`: scratch of fanOut.
+ */
+export function transposedProduct(W: Float64Array, d: Float64Array, below: Float64Array, fanIn: number, fanOut: number, rows: Int32Array): void {
+  let n = 0;
+  for (let j = 0; j < fanOut; j++) {
+    rows[n] = j;
+    n += d[j] !== 0 ? 1 : 0;
+  }
+  below.fill(0);
+  let k = 0;
+  for (; k + 3 < n; k += 4) {
+    const j0 = rows[k],
+      j1 = rows[k + 1],
+      j2 = rows[k + 2],
+      j3 = rows[k + 3];
+    const d0 = d[j0],
+      d1 = d[j1],
+      d2 = d[j2],
+      d3 = d[j3];
+    const r0 = j0 * fanIn,
+      r1 = j1 * fanIn,
+      r2 = j2 * fanIn,
+      r3 = j3 * fanIn;
+    for (let i = 0; i < fanIn; i++) below[i] = below[i] + W[r0 + i] * d0 + W[r1 + i] * d1 + W[r2 + i] * d2 + W[r3 + i] * d3;
+  }
+  for (; k < n; k++) {
+    const j = rows[k],
+      dj = d[j],
+      r = j * fanIn;
+    for (let i = 0; i < fanIn; i++) below[i] += W[r + i] * dj;
   }
 }
 

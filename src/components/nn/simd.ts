@@ -6,18 +6,31 @@
  * `firstLayerKernel` returns null and callers use the TypeScript kernel.
  */
 import {KERNEL_WASM_BASE64} from "./simd/kernel-bytes.js";
-import type {Layer} from "./network.js";
+import type {Layer, SparseInput} from "./network.js";
 
 interface Exports {
   memory: WebAssembly.Memory;
   sparseAffineT(wt: number, b: number, index: number, value: number, nnz: number, z: number, fanOut: number): void;
   firstLayerF32(wt: number, b: number, input: number, count: number, z: number, fanIn: number, fanOut: number, index: number, value: number): void;
+  gradFirst(g: number, fanIn: number, fanOut: number, d: number, B: number, index: number, value: number, offsets: number, columns: number, count: number, start: number, lb: number, lx: number): void;
+  predictF32(net: number, depth: number, act: number, input: number, count: number, out: number, index: number, value: number, za: number, aa: number): void;
 }
 
 /** Inputs per call of the batched f32 kernel (its input and output buffers are sized for this). */
 export const CHUNK = 256;
 
 let compiled: WebAssembly.Module | null | undefined;
+
+/** A fresh instance of the kernel module, or null where this engine cannot compile or run it. */
+function instance(): Exports | null {
+  const wasm = module();
+  if (!wasm) return null;
+  try {
+    return new WebAssembly.Instance(wasm, {}).exports as unknown as Exports;
+  } catch {
+    return null;
+  }
+}
 
 function module(): WebAssembly.Module | null {
   if (compiled !== undefined) return compiled;
@@ -96,6 +109,159 @@ export function firstLayerKernel(fanIn: number, fanOut: number): (FirstLayerKern
       inputs.set(source.subarray(start * fanIn, (start + count) * fanIn));
       firstLayerF32(wt, b, chunkIn, count, chunkOut, fanIn, fanOut, index, value);
       return outputs.subarray(0, count * fanOut);
+    },
+  };
+}
+
+/** The hidden activations the whole-network kernel computes itself (kernel.as.ts's activateP codes). */
+const ACTIVATION_CODES: Record<string, number> = {relu: 0, "leaky-relu": 1, identity: 2};
+
+/** Every layer of a fully-connected network copied into WebAssembly memory, for batched inference. */
+export interface NetworkKernel {
+  /** Copies the layers' current weights in (transposed, padded); call before use whenever they may have changed. */
+  load(layers: readonly Layer[]): void;
+  /**
+   * Classes of up to CHUNK f32 inputs, inputs[start·inputSize …] back to back: a view of count
+   * values, valid until the next call. The same classes as Network.predict, bit for bit the same logits.
+   */
+  predictF32(inputs: Float32Array, start: number, count: number): Int32Array;
+  /** The logits of the last input predictF32 classified (a view, output size long): for tests. */
+  readonly logits: Float64Array;
+}
+
+/**
+ * A whole-network kernel for layer sizes `sizes` (input first) and hidden activation `activation`,
+ * or null when the engine cannot run it or the activation is one the kernel does not compute
+ * (sigmoid and tanh need math.ts's exp and tanh: their callers keep the TypeScript path above the
+ * first layer).
+ */
+export function networkKernel(sizes: readonly number[], activation: string): NetworkKernel | null {
+  const act = ACTIVATION_CODES[activation];
+  if (act === undefined || sizes.length < 2) return null;
+  const exports = instance();
+  if (!exports) return null;
+  const depth = sizes.length - 1;
+  const pad = (n: number) => (n + 1) & ~1;
+  const align = (n: number) => (n + 15) & ~15;
+  // Layout: [table: depth × 4 i32][per layer: wt fanIn × P f64, b P f64][index: n0 i32][value: n0 f64]
+  //         [za, aa: widest P f64 each][chunk of inputs: CHUNK × n0 f32][classes: CHUNK i32], 16-byte aligned.
+  let at = align(16 * depth);
+  const table = 0;
+  const offsets = sizes.slice(1).map((fanOut, l) => {
+    const P = pad(fanOut);
+    const wt = at;
+    at = align(at + 8 * sizes[l] * P);
+    const b = at;
+    at = align(at + 8 * P);
+    return {wt, b, P};
+  });
+  const n0 = sizes[0],
+    widest = Math.max(...sizes.slice(1).map(pad));
+  const index = at,
+    value = align(index + 4 * n0),
+    za = align(value + 8 * n0),
+    aa = align(za + 8 * widest),
+    chunkIn = align(aa + 8 * widest),
+    classes = align(chunkIn + 4 * CHUNK * n0);
+  const bytes = classes + 4 * CHUNK;
+  const {memory} = exports;
+  const pages = Math.ceil((bytes - memory.buffer.byteLength) / 65536);
+  try {
+    if (pages > 0) memory.grow(pages);
+  } catch {
+    return null;
+  }
+  const buffer = memory.buffer;
+  const header = new Int32Array(buffer, table, 4 * depth);
+  const weights = offsets.map(({wt, b, P}, l) => ({wt: new Float64Array(buffer, wt, sizes[l] * P), b: new Float64Array(buffer, b, P), P}));
+  offsets.forEach(({wt, b}, l) => header.set([sizes[l], sizes[l + 1], wt, b], 4 * l));
+  const inputs = new Float32Array(buffer, chunkIn, CHUNK * n0),
+    out = new Int32Array(buffer, classes, CHUNK);
+  return {
+    logits: new Float64Array(buffer, za, sizes[depth]),
+    load(layers) {
+      if (layers.length !== depth) throw new RangeError(`invalid layers: ${layers.length}, this kernel has ${depth}`);
+      layers.forEach((layer, l) => {
+        const {fanIn, fanOut} = layer;
+        if (fanIn !== sizes[l] || fanOut !== sizes[l + 1]) throw new RangeError(`invalid layer ${l + 1}: ${fanOut}×${fanIn}, this kernel's is ${sizes[l + 1]}×${sizes[l]}`);
+        const {wt, b, P} = weights[l];
+        const w = layer.weights;
+        for (let j = 0; j < fanOut; j++) for (let i = 0, r = j * fanIn; i < fanIn; i++) wt[i * P + j] = w[r + i];
+        b.set(layer.biases);
+      });
+    },
+    predictF32(source, start, count) {
+      if (count > CHUNK) throw new RangeError(`invalid count: ${count} (at most ${CHUNK} per call)`);
+      inputs.set(source.subarray(start * n0, (start + count) * n0));
+      exports.predictF32(table, depth, act, chunkIn, count, classes, index, value, za, aa);
+      return out.subarray(0, count);
+    },
+  };
+}
+
+/**
+ * A minibatch's first-layer weight gradient for sparse inputs, in WebAssembly SIMD. The trainer
+ * records each sample (`add`: its non-zero inputs and its δ⁽¹⁾), then `accumulate` adds every
+ * δ_j·x_i onto `weights` (fanOut × fanIn, row-major, living in WebAssembly memory: the trainer
+ * uses it as its first-layer gradient buffer) in the order the per-sample loop adds them, so the
+ * same bits (kernel.as.ts, gradFirst).
+ */
+export interface FirstLayerGradient {
+  /** The gradient buffer ∂L/∂W⁽¹⁾ (fanOut × fanIn, row-major), zero at first. */
+  readonly weights: Float64Array;
+  /** Records the minibatch's next sample: its non-zero inputs and its δ⁽¹⁾ (fanOut entries). */
+  add(input: SparseInput, delta: Float64Array): void;
+  /** Adds the recorded samples' products onto `weights` in the listed columns (every input some sample had non-zero), then forgets the samples. */
+  accumulate(columns: Int32Array, count: number): void;
+}
+
+/** A first-layer gradient kernel for minibatches of up to maxBatch samples, or null where WebAssembly SIMD is missing. */
+export function firstLayerGradient(fanIn: number, fanOut: number, maxBatch: number): FirstLayerGradient | null {
+  const exports = instance();
+  if (!exports) return null;
+  const P = (fanOut + 1) & ~1;
+  const align = (n: number) => (n + 15) & ~15;
+  const entries = maxBatch * fanIn;
+  // Layout: [g: fanOut·fanIn f64][d: maxBatch·P f64][value, lx: entries f64][index, lb: entries i32]
+  //         [offsets: maxBatch + 1 i32][columns, start: fanIn i32]
+  const g = 0,
+    d = align(g + 8 * fanOut * fanIn),
+    value = align(d + 8 * maxBatch * P),
+    lx = align(value + 8 * entries),
+    index = align(lx + 8 * entries),
+    lb = align(index + 4 * entries),
+    offsets = align(lb + 4 * entries),
+    columns = align(offsets + 4 * (maxBatch + 1)),
+    start = align(columns + 4 * fanIn);
+  const bytes = start + 4 * fanIn;
+  const {memory} = exports;
+  try {
+    const pages = Math.ceil((bytes - memory.buffer.byteLength) / 65536);
+    if (pages > 0) memory.grow(pages);
+  } catch {
+    return null;
+  }
+  const buffer = memory.buffer;
+  const deltas = new Float64Array(buffer, d, maxBatch * P),
+    values = new Float64Array(buffer, value, entries),
+    indices = new Int32Array(buffer, index, entries),
+    offsetsView = new Int32Array(buffer, offsets, maxBatch + 1),
+    columnsView = new Int32Array(buffer, columns, fanIn);
+  let b = 0;
+  return {
+    weights: new Float64Array(buffer, g, fanOut * fanIn),
+    add({index: from, value: values64, nnz}, delta) {
+      if (b >= maxBatch) throw new RangeError(`invalid minibatch: more than ${maxBatch} samples`);
+      const at = offsetsView[b];
+      indices.set(from.subarray(0, nnz), at);
+      values.set(values64.subarray(0, nnz), at);
+      deltas.set(delta.subarray(0, fanOut), b * P);
+      offsetsView[++b] = at + nnz;
+    },
+    accumulate(list, count) {
+      columnsView.set(list.subarray(0, count));
+      exports.gradFirst(g, fanIn, fanOut, d, b, index, value, offsets, columns, count, start, lb, lx);
+      b = 0;
     },
   };
 }

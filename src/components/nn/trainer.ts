@@ -31,6 +31,10 @@ import {source, shuffle, STREAM, type Source} from "./random.js";
 import {isConstantSchedule, rateAt, scheduleOptions, type ScheduleName} from "./schedules.js";
 import type {Samples} from "./samples.js";
 import {zeroGradientsOf, type TrainableNetwork} from "./trainable.js";
+import {firstLayerGradient, type FirstLayerGradient} from "./simd.js";
+
+/** Largest minibatch whose first-layer gradient goes through the WebAssembly kernel (its buffers are sized for it). */
+const KERNEL_MAX_BATCH = 1024;
 
 export interface TrainingOptions {
   /** Learning rate η, finite and > 0. */
@@ -119,6 +123,12 @@ export class Trainer<N extends TrainableNetwork = Network> {
   /** k = −η·(1/B) with B = 1, as the SGD optimiser computes it, for the fused step. */
   private readonly sgdStep: {k: number};
   private readonly gradients: LayerGradients[];
+  /**
+   * The minibatch's first-layer weight gradient in WebAssembly SIMD (simd.ts, same bits as the
+   * per-sample loop), for fully-connected networks on the sparse path with 2 ≤ B ≤ 1024; else null.
+   * Its buffer is gradients[0].weights.
+   */
+  private readonly firstGradient: FirstLayerGradient | null;
   /** First-layer columns (inputs) some sample of the current minibatch had non-zero. */
   private readonly touched: {index: Int32Array; count: number; mark: Uint8Array};
 
@@ -164,6 +174,9 @@ export class Trainer<N extends TrainableNetwork = Network> {
     this.sgdStep = {k: -options.learningRate * (1 / 1)};
     this.order = new Uint32Array(samples.count);
     this.gradients = zeroGradientsOf(network.layers);
+    const first = network.layers[0];
+    this.firstGradient = this.sparseInputs && !this.fused && this.batchSize >= 2 && this.batchSize <= KERNEL_MAX_BATCH ? firstLayerGradient(first.fanIn, first.fanOut, this.batchSize) : null;
+    if (this.firstGradient) this.gradients[0] = {weights: this.firstGradient.weights, biases: this.gradients[0].biases};
     this.touched = {index: new Int32Array(network.inputSize), count: 0, mark: new Uint8Array(network.inputSize)};
     this.shuffle();
   }
@@ -233,7 +246,7 @@ export class Trainer<N extends TrainableNetwork = Network> {
       this.lastLoss = NaN;
       return;
     }
-    const {network, samples, order, gradients, touched} = this;
+    const {network, samples, order, gradients, touched, firstGradient} = this;
     const count = samples.count;
     const b = Math.min(this.batchSize, count - this.cursor);
     const stepNumber = this.steps + 1;
@@ -264,7 +277,13 @@ export class Trainer<N extends TrainableNetwork = Network> {
         }
         network.forwardSparse();
         loss += network.loss(label);
-        network.backward(label, gradients, true);
+        if (firstGradient) {
+          const dense = network as unknown as Network;
+          dense.backward(label, gradients, true, false);
+          firstGradient.add(sparse, dense.delta[0]);
+        } else {
+          network.backward(label, gradients, true);
+        }
       } else {
         samples.input(i, x);
         network.forwardWorkspace();
@@ -273,6 +292,7 @@ export class Trainer<N extends TrainableNetwork = Network> {
       }
     }
     if (dropout) network.dropoutMask = null;
+    if (firstGradient) firstGradient.accumulate(touched.index, touched.count);
     if (!Number.isFinite(loss)) {
       this.diverged = {step: stepNumber, reason: `the loss became ${loss} at step ${stepNumber}; the update was not applied`};
       this.lastLoss = NaN;
