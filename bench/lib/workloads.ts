@@ -71,7 +71,7 @@ export const WORKLOADS: Workload[] = [
     sizes: SMALL,
     batchSize: 32,
     learningRate: 0.1,
-    target: {against: "tfjs-wasm", factor: 1.2},
+    target: {against: "tfjs-wasm", factor: 2},
     description: "train 784-16-16-10, batch 32, η = 0.1, one epoch",
   },
   {
@@ -87,7 +87,7 @@ export const WORKLOADS: Workload[] = [
     label: "W3 batched",
     kind: "infer-batch",
     sizes: SMALL,
-    target: {against: "tfjs-wasm", factor: 0.5},
+    target: {against: "tfjs-wasm", factor: 2},
     description: "inference, 784-16-16-10 at the initial weights, batches of 1,000, 10,000 test images",
   },
   {
@@ -97,7 +97,7 @@ export const WORKLOADS: Workload[] = [
     sizes: WIDE,
     batchSize: 32,
     learningRate: 0.1,
-    target: {against: "tfjs-wasm", factor: 1.2},
+    target: {against: "tfjs-wasm", factor: 2},
     description: "train 784-128-64-10, batch 32, η = 0.1, one epoch",
   },
   {

@@ -1,7 +1,7 @@
 import fc from "fast-check";
 import {describe, expect, it} from "vitest";
 import {fingerprint, Network, source, Trainer, transposedProduct, type ActivationName, type Samples} from "../../src/components/nn/index.js";
-import {firstLayerGradient, networkKernel} from "../../src/components/nn/simd.js";
+import {firstLayerTraining, hiddenLayerTraining, networkKernel} from "../../src/components/nn/simd.js";
 import {expectBitIdentical} from "./tolerance.js";
 
 // Issue 19's kernels (nn/simd/kernel.as.ts and network.ts) are accelerators: each must give the
@@ -56,12 +56,12 @@ describe("networkKernel (WebAssembly SIMD, every layer)", () => {
   });
 });
 
-describe("firstLayerGradient (WebAssembly SIMD)", () => {
+describe("firstLayerTraining (WebAssembly SIMD)", () => {
   it("adds each δ_j·x_i onto the buffer in sample order, as the per-sample loop does, bit for bit", () => {
     fc.assert(
       fc.property(fc.integer({min: 1, max: 60}), fc.integer({min: 1, max: 40}), fc.integer({min: 1, max: 12}), fc.integer({min: 0, max: 1e6}), (fanIn, fanOut, B, seed) => {
         const random = source(seed);
-        const kernel = firstLayerGradient(fanIn, fanOut, B)!;
+        const kernel = firstLayerTraining(fanIn, fanOut, B)!;
         expect(kernel).not.toBeNull();
         // Two minibatches: the second starts from the first's sums (the trainer clears in between; the kernel must not assume it).
         const expected = new Float64Array(fanIn * fanOut);
@@ -94,6 +94,47 @@ describe("firstLayerGradient (WebAssembly SIMD)", () => {
           }
           kernel.accumulate(columns, touched);
           expectBitIdentical(kernel.weights, expected, `fanIn ${fanIn}, fanOut ${fanOut}, B ${B}, round ${round}`);
+        }
+      }),
+      {numRuns: 80},
+    );
+  });
+});
+
+describe("hiddenLayerTraining (WebAssembly SIMD)", () => {
+  it("forward, Wᵀδ and the minibatch's weight gradient equal the TypeScript loops bit for bit", () => {
+    fc.assert(
+      fc.property(fc.integer({min: 1, max: 30}), fc.integer({min: 1, max: 40}), fc.integer({min: 1, max: 10}), fc.integer({min: 0, max: 1e6}), (half, fanOut, B, seed) => {
+        const fanIn = 2 * half;
+        expect(hiddenLayerTraining(fanIn + 1, fanOut, B), "odd fan-in: no kernel").toBeNull();
+        const random = source(seed);
+        const kernel = hiddenLayerTraining(fanIn, fanOut, B)!;
+        const layer = {fanIn, fanOut, weights: Float64Array.from({length: fanIn * fanOut}, () => random() * 2 - 1), biases: Float64Array.from({length: fanOut}, () => random() - 0.5)};
+        const expected = new Float64Array(fanIn * fanOut);
+        for (let round = 0; round < 2; round++) {
+          kernel.load(layer);
+          for (let b = 0; b < B; b++) {
+            const a = Float64Array.from(sparseVector(random, fanIn, random()));
+            const d = Float64Array.from(sparseVector(random, fanOut, random()));
+            const z = new Float64Array(fanOut),
+              zRef = new Float64Array(fanOut),
+              below = new Float64Array(fanIn),
+              belowRef = new Float64Array(fanIn);
+            kernel.forward(a, z);
+            for (let j = 0; j < fanOut; j++) {
+              let s = 0;
+              for (let i = 0; i < fanIn; i++) s += layer.weights[j * fanIn + i] * a[i];
+              zRef[j] = layer.biases[j] + s;
+            }
+            expectBitIdentical(z, zRef, `z, sample ${b}`);
+            kernel.backward(d, below);
+            transposedProduct(layer.weights, d, belowRef, fanIn, fanOut, new Int32Array(fanOut));
+            expectBitIdentical(below, belowRef, `Wᵀδ, sample ${b}`);
+            for (let j = 0; j < fanOut; j++) if (d[j] !== 0) for (let i = 0; i < fanIn; i++) expected[j * fanIn + i] += d[j] * a[i];
+          }
+          kernel.accumulate();
+          expectBitIdentical(kernel.weights, expected, `gradient, ${fanOut}×${fanIn}, B ${B}, round ${round}`);
+          layer.weights[0] += 0.5;
         }
       }),
       {numRuns: 80},
@@ -151,7 +192,14 @@ describe("Trainer with the minibatch kernels", () => {
           const config = {layers: sizes, activation: act, head: "softmax-cross-entropy" as const, init: "he-normal" as const, seed};
           const a = new Network(config),
             b = new Network(config);
-          const options = {learningRate: 0.05, batchSize, optimizer: name as "sgd" | "momentum" | "adam", momentum: name === "momentum" ? 0.9 : undefined, weightDecay: seed % 3 === 0 ? 0.01 : 0};
+          const options = {
+            learningRate: 0.05,
+            batchSize,
+            optimizer: name as "sgd" | "momentum" | "adam",
+            momentum: name === "momentum" ? 0.9 : undefined,
+            weightDecay: seed % 3 === 0 ? 0.01 : 0,
+            dropout: seed % 4 === 1 ? 0.25 : 0,
+          };
           new Trainer(a, sparse, options).run(12);
           new Trainer(b, dense, {...options, reference: true}).run(12);
           expect(fingerprint(a.layers)).toBe(fingerprint(b.layers));

@@ -15,7 +15,7 @@ import {activation, type Activation, type ActivationName} from "./activations.js
 import {head, type Head, type HeadName} from "./heads.js";
 import {initialiser, type InitName} from "./init.js";
 import {MAX_SEED, source, STREAM} from "./random.js";
-import {CHUNK, firstLayerKernel, networkKernel, type NetworkKernel} from "./simd.js";
+import {CHUNK, firstLayerKernel, networkKernel, type HiddenLayerTraining, type NetworkKernel} from "./simd.js";
 
 export interface NetworkConfig {
   /** Layer sizes, input first: e.g. [784, 16, 16, 10]. At least two entries, each an integer ≥ 1. */
@@ -142,6 +142,13 @@ export class Network {
    * The Trainer sets it and clears it again after each update.
    */
   dropoutMask: Float64Array[] | null = null;
+  /**
+   * WebAssembly kernels of the weight layers above the first while a trainer runs a minibatch
+   * (index l for weight layer l + 1; null entries stay in TypeScript), else null. With a kernel,
+   * the layer's forward sum and Wᵀδ are computed there (same bits) and its weight gradient is left
+   * to the trainer (`accumulate` after the minibatch); `backward` still adds its biases.
+   */
+  trainingKernels: (HiddenLayerTraining | null)[] | null = null;
   /** Workspace of propagate: the rows (units above) whose δ is not 0. */
   private readonly rows: Int32Array;
   /** Workspace of forwardAbove: the non-zero activations of a hidden layer (indices ascending, values). */
@@ -243,13 +250,24 @@ export class Network {
     return this.forwardAbove();
   }
 
+  /**
+   * The rest of a forward pass once z⁽¹⁾ has been written into z[0] (by a first-layer kernel, e.g.
+   * the Trainer's WebAssembly one): the same as the end of `forwardSparse`.
+   */
+  forwardFromFirstLayer(): Float64Array {
+    return this.forwardAbove();
+  }
+
   /** The rest of a forward pass once z⁽¹⁾ is known; without `head`, stops at the logits. */
   private forwardAbove(head = true): Float64Array {
     const {layers, a, z, depth} = this;
     const f = this.activation.f;
     for (let l = 0; l < depth; l++) {
       const zl = z[l];
-      if (l > 0) {
+      const kernel = l > 0 ? this.trainingKernels?.[l] : null;
+      if (kernel) {
+        kernel.forward(a[l], zl);
+      } else if (l > 0) {
         // The layer below's silent units (0, e.g. ReLU's) are skipped: they add ±0 to each sum.
         const {weights, biases, fanIn, fanOut} = layers[l];
         const {index, value} = this.hidden;
@@ -299,7 +317,7 @@ export class Network {
       const g = gradients[l];
       // firstWeights false: the caller adds the first layer's weight gradient itself (the Trainer's
       // minibatch kernel, simd.ts firstLayerGradient, from delta[0]); its biases are added here.
-      if (l === 0 && !firstWeights) for (let j = 0, d = delta[0], gb = g.biases; j < fanOut; j++) gb[j] += d[j];
+      if ((l === 0 && !firstWeights) || (l > 0 && this.trainingKernels?.[l])) for (let j = 0, d = delta[l], gb = g.biases; j < fanOut; j++) gb[j] += d[j];
       else if (l === 0 && sparseInput) sparseOuterAdd(g.weights, g.biases, delta[0], this.sparse, fanIn, fanOut);
       else outerAdd(g.weights, g.biases, delta[l], a[l], fanIn, fanOut);
       if (l > 0) this.propagate(l);
@@ -347,7 +365,9 @@ export class Network {
       zb = this.z[l - 1],
       ab = this.a[l];
     const df = this.activation.df;
-    transposedProduct(weights, d, below, fanIn, fanOut, this.rows);
+    const kernel = this.trainingKernels?.[l];
+    if (kernel) kernel.backward(d, below);
+    else transposedProduct(weights, d, below, fanIn, fanOut, this.rows);
     const mask = this.dropoutMask;
     if (mask) {
       // a = m·f(z): f′ needs the unmasked activation, so f(z) is computed again (same bits as the forward pass).

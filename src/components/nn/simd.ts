@@ -13,6 +13,11 @@ interface Exports {
   sparseAffineT(wt: number, b: number, index: number, value: number, nnz: number, z: number, fanOut: number): void;
   firstLayerF32(wt: number, b: number, input: number, count: number, z: number, fanIn: number, fanOut: number, index: number, value: number): void;
   gradFirst(g: number, fanIn: number, fanOut: number, d: number, B: number, index: number, value: number, offsets: number, columns: number, count: number, start: number, lb: number, lx: number): void;
+  transposeP(w: number, wt: number, fanIn: number, fanOut: number): void;
+  sparseAffineP(wt: number, b: number, index: number, value: number, nnz: number, z: number, P: number): void;
+  affineP(wt: number, b: number, x: number, n: number, z: number, P: number): void;
+  transposedProductP(w: number, d: number, fanIn: number, fanOut: number, below: number, rows: number): void;
+  gradDense(g: number, F: number, fanOut: number, a: number, d: number, B: number, list: number): void;
   predictF32(net: number, depth: number, act: number, input: number, count: number, out: number, index: number, value: number, za: number, aa: number): void;
 }
 
@@ -200,32 +205,44 @@ export function networkKernel(sizes: readonly number[], activation: string): Net
 }
 
 /**
- * A minibatch's first-layer weight gradient for sparse inputs, in WebAssembly SIMD. The trainer
- * records each sample (`add`: its non-zero inputs and its δ⁽¹⁾), then `accumulate` adds every
- * δ_j·x_i onto `weights` (fanOut × fanIn, row-major, living in WebAssembly memory: the trainer
- * uses it as its first-layer gradient buffer) in the order the per-sample loop adds them, so the
- * same bits (kernel.as.ts, gradFirst).
+ * A minibatch's first layer for sparse inputs, in WebAssembly SIMD: its forward passes (`load` the
+ * layer once per minibatch, then `forward` each sample: z⁽¹⁾ = W⁽¹⁾x + b⁽¹⁾ summed as
+ * `sparseAffine` sums it) and its weight gradient (`delta` records each sample's δ⁽¹⁾, then
+ * `accumulate` adds every δ_j·x_i onto `weights` in the order the per-sample loop adds them). The
+ * gradient buffer `weights` (fanOut × fanIn, row-major) lives in WebAssembly memory: the trainer
+ * uses it as its first-layer gradient. Same bits as the TypeScript kernels (kernel.as.ts:
+ * sparseAffineP, gradFirst).
  */
-export interface FirstLayerGradient {
+export interface FirstLayerTraining {
   /** The gradient buffer ∂L/∂W⁽¹⁾ (fanOut × fanIn, row-major), zero at first. */
   readonly weights: Float64Array;
-  /** Records the minibatch's next sample: its non-zero inputs and its δ⁽¹⁾ (fanOut entries). */
+  /** Copies the layer's weights (transposed) and biases in, for the forward passes of this minibatch. */
+  load(layer: Layer): void;
+  /** Records `input` as the minibatch's next sample and writes its z⁽¹⁾ (fanOut values) into z. */
+  forward(input: SparseInput, z: Float64Array): void;
+  /** δ⁽¹⁾ (fanOut entries) of the sample `forward` recorded last. */
+  delta(delta: Float64Array): void;
+  /** `forward` without computing z, then `delta`: records one sample (for tests). */
   add(input: SparseInput, delta: Float64Array): void;
   /** Adds the recorded samples' products onto `weights` in the listed columns (every input some sample had non-zero), then forgets the samples. */
   accumulate(columns: Int32Array, count: number): void;
 }
 
-/** A first-layer gradient kernel for minibatches of up to maxBatch samples, or null where WebAssembly SIMD is missing. */
-export function firstLayerGradient(fanIn: number, fanOut: number, maxBatch: number): FirstLayerGradient | null {
+/** A first-layer kernel for minibatches of up to maxBatch samples, or null where WebAssembly SIMD is missing. */
+export function firstLayerTraining(fanIn: number, fanOut: number, maxBatch: number): FirstLayerTraining | null {
   const exports = instance();
   if (!exports) return null;
   const P = (fanOut + 1) & ~1;
   const align = (n: number) => (n + 15) & ~15;
   const entries = maxBatch * fanIn;
-  // Layout: [g: fanOut·fanIn f64][d: maxBatch·P f64][value, lx: entries f64][index, lb: entries i32]
-  //         [offsets: maxBatch + 1 i32][columns, start: fanIn i32]
+  // Layout: [g: fanOut·fanIn f64][w: fanOut·fanIn f64][wt: fanIn·P f64][b, z: P f64][d: maxBatch·P f64]
+  //         [value, lx: entries f64][index, lb: entries i32][offsets: maxBatch + 1 i32][columns, start: fanIn i32]
   const g = 0,
-    d = align(g + 8 * fanOut * fanIn),
+    w = align(g + 8 * fanOut * fanIn),
+    wt = align(w + 8 * fanOut * fanIn),
+    b = align(wt + 8 * fanIn * P),
+    z = align(b + 8 * P),
+    d = align(z + 8 * P),
     value = align(d + 8 * maxBatch * P),
     lx = align(value + 8 * entries),
     index = align(lx + 8 * entries),
@@ -242,26 +259,143 @@ export function firstLayerGradient(fanIn: number, fanOut: number, maxBatch: numb
     return null;
   }
   const buffer = memory.buffer;
-  const deltas = new Float64Array(buffer, d, maxBatch * P),
+  const rowMajor = new Float64Array(buffer, w, fanOut * fanIn),
+    bias = new Float64Array(buffer, b, P),
+    zs = new Float64Array(buffer, z, fanOut),
+    deltas = new Float64Array(buffer, d, maxBatch * P),
     values = new Float64Array(buffer, value, entries),
     indices = new Int32Array(buffer, index, entries),
     offsetsView = new Int32Array(buffer, offsets, maxBatch + 1),
     columnsView = new Int32Array(buffer, columns, fanIn);
-  let b = 0;
+  /** Samples recorded; `open` is true between `forward` and `delta`. */
+  let count = 0,
+    open = false;
+  const record = ({index: from, value: values64, nnz}: SparseInput): number => {
+    if (open || count >= maxBatch) throw new RangeError(open ? "invalid call: forward twice without delta" : `invalid minibatch: more than ${maxBatch} samples`);
+    const at = offsetsView[count];
+    indices.set(from.subarray(0, nnz), at);
+    values.set(values64.subarray(0, nnz), at);
+    offsetsView[count + 1] = at + nnz;
+    open = true;
+    return at;
+  };
+  const self: FirstLayerTraining = {
+    weights: new Float64Array(buffer, g, fanOut * fanIn),
+    load(layer) {
+      if (layer.fanIn !== fanIn || layer.fanOut !== fanOut) throw new RangeError(`invalid layer: ${layer.fanOut}×${layer.fanIn}, this kernel is ${fanOut}×${fanIn}`);
+      rowMajor.set(layer.weights);
+      exports.transposeP(w, wt, fanIn, fanOut);
+      bias.set(layer.biases);
+    },
+    forward(input, out) {
+      const at = record(input);
+      exports.sparseAffineP(wt, b, index + 4 * at, value + 8 * at, input.nnz, z, P);
+      out.set(zs);
+    },
+    delta(delta) {
+      if (!open) throw new RangeError("invalid call: delta without forward");
+      deltas.set(delta.subarray(0, fanOut), count * P);
+      count++;
+      open = false;
+    },
+    add(input, delta) {
+      record(input);
+      self.delta(delta);
+    },
+    accumulate(list, n) {
+      columnsView.set(list.subarray(0, n));
+      exports.gradFirst(g, fanIn, fanOut, d, count, index, value, offsets, columns, n, start, lb, lx);
+      count = 0;
+      open = false;
+    },
+  };
+  return self;
+}
+
+/**
+ * A hidden layer's minibatch in WebAssembly SIMD (a weight layer above the first, fanIn even): its
+ * forward passes z = Wa + b (`forward`, summed as `affine` sums), its backpropagated Wᵀδ
+ * (`backward`, as `transposedProduct`) and its weight gradient (`accumulate`: every δ_j·a_i added
+ * onto `weights` in the per-sample loop's order). Same bits as the TypeScript kernels (kernel.as.ts:
+ * affineP, transposedProductP, gradDense). `weights` lives in WebAssembly memory; the trainer uses
+ * it as the layer's gradient buffer.
+ */
+export interface HiddenLayerTraining {
+  /** The gradient buffer ∂L/∂W (fanOut × fanIn, row-major), zero at first. */
+  readonly weights: Float64Array;
+  /** Copies the layer's weights and biases in, for this minibatch. */
+  load(layer: Layer): void;
+  /** Records `input` (fanIn activations of the layer below) as the next sample's and writes z (fanOut values). */
+  forward(input: Float64Array, z: Float64Array): void;
+  /** Records δ (fanOut entries) of the sample `forward` recorded last and writes Wᵀδ (fanIn values) into below. */
+  backward(delta: Float64Array, below: Float64Array): void;
+  /** Adds the recorded samples' products onto `weights`, then forgets the samples. */
+  accumulate(): void;
+}
+
+/** A hidden-layer kernel (fanIn even) for minibatches of up to maxBatch samples, or null where WebAssembly SIMD is missing or fanIn is odd. */
+export function hiddenLayerTraining(fanIn: number, fanOut: number, maxBatch: number): HiddenLayerTraining | null {
+  if (fanIn % 2 !== 0) return null;
+  const exports = instance();
+  if (!exports) return null;
+  const P = (fanOut + 1) & ~1;
+  const align = (n: number) => (n + 15) & ~15;
+  // Layout: [g, w: fanOut·fanIn f64][wt: fanIn·P f64][b, z: P f64][below: fanIn f64][a: maxBatch·fanIn f64][d: maxBatch·P f64][rows: P i32][list: maxBatch i32]
+  const g = 0,
+    w = align(g + 8 * fanOut * fanIn),
+    wt = align(w + 8 * fanOut * fanIn),
+    b = align(wt + 8 * fanIn * P),
+    z = align(b + 8 * P),
+    below = align(z + 8 * P),
+    a = align(below + 8 * fanIn),
+    d = align(a + 8 * maxBatch * fanIn),
+    rows = align(d + 8 * maxBatch * P),
+    list = align(rows + 4 * P);
+  const bytes = list + 4 * maxBatch;
+  const {memory} = exports;
+  try {
+    const pages = Math.ceil((bytes - memory.buffer.byteLength) / 65536);
+    if (pages > 0) memory.grow(pages);
+  } catch {
+    return null;
+  }
+  const buffer = memory.buffer;
+  const rowMajor = new Float64Array(buffer, w, fanOut * fanIn),
+    bias = new Float64Array(buffer, b, P),
+    zs = new Float64Array(buffer, z, fanOut),
+    belowView = new Float64Array(buffer, below, fanIn),
+    inputs = new Float64Array(buffer, a, maxBatch * fanIn),
+    deltas = new Float64Array(buffer, d, maxBatch * P);
+  let count = 0,
+    open = false;
   return {
     weights: new Float64Array(buffer, g, fanOut * fanIn),
-    add({index: from, value: values64, nnz}, delta) {
-      if (b >= maxBatch) throw new RangeError(`invalid minibatch: more than ${maxBatch} samples`);
-      const at = offsetsView[b];
-      indices.set(from.subarray(0, nnz), at);
-      values.set(values64.subarray(0, nnz), at);
-      deltas.set(delta.subarray(0, fanOut), b * P);
-      offsetsView[++b] = at + nnz;
+    load(layer) {
+      if (layer.fanIn !== fanIn || layer.fanOut !== fanOut) throw new RangeError(`invalid layer: ${layer.fanOut}×${layer.fanIn}, this kernel is ${fanOut}×${fanIn}`);
+      rowMajor.set(layer.weights);
+      exports.transposeP(w, wt, fanIn, fanOut);
+      bias.set(layer.biases);
     },
-    accumulate(list, count) {
-      columnsView.set(list.subarray(0, count));
-      exports.gradFirst(g, fanIn, fanOut, d, b, index, value, offsets, columns, count, start, lb, lx);
-      b = 0;
+    forward(input, out) {
+      if (open || count >= maxBatch) throw new RangeError(open ? "invalid call: forward twice without backward" : `invalid minibatch: more than ${maxBatch} samples`);
+      inputs.set(input.subarray(0, fanIn), count * fanIn);
+      exports.affineP(wt, b, a + 8 * count * fanIn, fanIn, z, P);
+      out.set(zs);
+      open = true;
+    },
+    backward(delta, out) {
+      if (!open) throw new RangeError("invalid call: backward without forward");
+      const at = d + 8 * count * P;
+      deltas.set(delta.subarray(0, fanOut), count * P);
+      exports.transposedProductP(w, at, fanIn, fanOut, below, rows);
+      out.set(belowView);
+      count++;
+      open = false;
+    },
+    accumulate() {
+      exports.gradDense(g, fanIn, fanOut, a, d, count, list);
+      count = 0;
+      open = false;
     },
   };
 }

@@ -31,7 +31,7 @@ import {source, shuffle, STREAM, type Source} from "./random.js";
 import {isConstantSchedule, rateAt, scheduleOptions, type ScheduleName} from "./schedules.js";
 import type {Samples} from "./samples.js";
 import {zeroGradientsOf, type TrainableNetwork} from "./trainable.js";
-import {firstLayerGradient, type FirstLayerGradient} from "./simd.js";
+import {firstLayerTraining, hiddenLayerTraining, type FirstLayerTraining, type HiddenLayerTraining} from "./simd.js";
 
 /** Largest minibatch whose first-layer gradient goes through the WebAssembly kernel (its buffers are sized for it). */
 const KERNEL_MAX_BATCH = 1024;
@@ -124,11 +124,13 @@ export class Trainer<N extends TrainableNetwork = Network> {
   private readonly sgdStep: {k: number};
   private readonly gradients: LayerGradients[];
   /**
-   * The minibatch's first-layer weight gradient in WebAssembly SIMD (simd.ts, same bits as the
-   * per-sample loop), for fully-connected networks on the sparse path with 2 ≤ B ≤ 1024; else null.
-   * Its buffer is gradients[0].weights.
+   * The minibatch's first layer in WebAssembly SIMD (simd.ts: forward passes and the weight
+   * gradient, same bits as the TypeScript kernels), for fully-connected networks on the sparse path
+   * with 2 ≤ B ≤ 1024; else null. Its gradient buffer is gradients[0].weights.
    */
-  private readonly firstGradient: FirstLayerGradient | null;
+  private readonly firstLayer: FirstLayerTraining | null;
+  /** With the first-layer kernel: the layers above it in WebAssembly too (index l: weight layer l + 1; null at 0 and for odd fan-ins). */
+  private readonly hiddenLayers: (HiddenLayerTraining | null)[] | null;
   /** First-layer columns (inputs) some sample of the current minibatch had non-zero. */
   private readonly touched: {index: Int32Array; count: number; mark: Uint8Array};
 
@@ -175,8 +177,12 @@ export class Trainer<N extends TrainableNetwork = Network> {
     this.order = new Uint32Array(samples.count);
     this.gradients = zeroGradientsOf(network.layers);
     const first = network.layers[0];
-    this.firstGradient = this.sparseInputs && !this.fused && this.batchSize >= 2 && this.batchSize <= KERNEL_MAX_BATCH ? firstLayerGradient(first.fanIn, first.fanOut, this.batchSize) : null;
-    if (this.firstGradient) this.gradients[0] = {weights: this.firstGradient.weights, biases: this.gradients[0].biases};
+    this.firstLayer = this.sparseInputs && !this.fused && this.batchSize >= 2 && this.batchSize <= KERNEL_MAX_BATCH ? firstLayerTraining(first.fanIn, first.fanOut, this.batchSize) : null;
+    if (this.firstLayer) this.gradients[0] = {weights: this.firstLayer.weights, biases: this.gradients[0].biases};
+    this.hiddenLayers = this.firstLayer ? network.layers.map(({fanIn, fanOut}, l) => (l === 0 ? null : hiddenLayerTraining(fanIn, fanOut, this.batchSize))) : null;
+    this.hiddenLayers?.forEach((kernel, l) => {
+      if (kernel) this.gradients[l] = {weights: kernel.weights, biases: this.gradients[l].biases};
+    });
     this.touched = {index: new Int32Array(network.inputSize), count: 0, mark: new Uint8Array(network.inputSize)};
     this.shuffle();
   }
@@ -246,7 +252,7 @@ export class Trainer<N extends TrainableNetwork = Network> {
       this.lastLoss = NaN;
       return;
     }
-    const {network, samples, order, gradients, touched, firstGradient} = this;
+    const {network, samples, order, gradients, touched, firstLayer, hiddenLayers} = this;
     const count = samples.count;
     const b = Math.min(this.batchSize, count - this.cursor);
     const stepNumber = this.steps + 1;
@@ -261,6 +267,12 @@ export class Trainer<N extends TrainableNetwork = Network> {
     const dropout = this.dropout > 0;
     if (dropout) network.dropoutMask = this.masks;
     let loss = 0;
+    // The layer as the optimiser left it (or anything else that changed it since).
+    if (firstLayer) firstLayer.load(network.layers[0]);
+    if (hiddenLayers) {
+      for (let l = 1; l < hiddenLayers.length; l++) hiddenLayers[l]?.load(network.layers[l]);
+      (network as unknown as Network).trainingKernels = hiddenLayers;
+    }
     for (let k = 0; k < b; k++) {
       const i = order[this.cursor + k];
       if (dropout) this.drawMasks();
@@ -275,13 +287,17 @@ export class Trainer<N extends TrainableNetwork = Network> {
             touched.index[touched.count++] = column;
           }
         }
-        network.forwardSparse();
-        loss += network.loss(label);
-        if (firstGradient) {
+        if (firstLayer) {
+          // The first layer in WebAssembly (z⁽¹⁾ now, its weight gradient after the minibatch).
           const dense = network as unknown as Network;
+          firstLayer.forward(sparse, dense.z[0]);
+          dense.forwardFromFirstLayer();
+          loss += network.loss(label);
           dense.backward(label, gradients, true, false);
-          firstGradient.add(sparse, dense.delta[0]);
+          firstLayer.delta(dense.delta[0]);
         } else {
+          network.forwardSparse();
+          loss += network.loss(label);
           network.backward(label, gradients, true);
         }
       } else {
@@ -292,7 +308,11 @@ export class Trainer<N extends TrainableNetwork = Network> {
       }
     }
     if (dropout) network.dropoutMask = null;
-    if (firstGradient) firstGradient.accumulate(touched.index, touched.count);
+    if (firstLayer) firstLayer.accumulate(touched.index, touched.count);
+    if (hiddenLayers) {
+      (network as unknown as Network).trainingKernels = null;
+      for (let l = 1; l < hiddenLayers.length; l++) hiddenLayers[l]?.accumulate();
+    }
     if (!Number.isFinite(loss)) {
       this.diverged = {step: stepNumber, reason: `the loss became ${loss} at step ${stepNumber}; the update was not applied`};
       this.lastLoss = NaN;

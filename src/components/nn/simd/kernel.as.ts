@@ -355,3 +355,132 @@ export function gradFirst(g: usize, fanIn: i32, fanOut: i32, d: usize, B: i32, i
     begin = end;
   }
 }
+
+// transposeP: wt (fanIn rows of P = fanOut rounded up to even, padding left as it is) from w
+// (fanOut × fanIn, row-major), two rows of w per pass.
+export function transposeP(w: usize, wt: usize, fanIn: i32, fanOut: i32): void {
+  const P = (fanOut + 1) & ~1;
+  const rowBytes = <usize>fanIn << 3, tBytes = <usize>P << 3;
+  let j: i32 = 0;
+  for (; j + 2 <= fanOut; j += 2) {
+    const r = w + <usize>j * rowBytes;
+    let q = wt + (<usize>j << 3);
+    for (let i: i32 = 0; i < fanIn; i++, q += tBytes) {
+      const o = <usize>i << 3;
+      v128.store(q, f64x2.replace_lane(f64x2.splat(load<f64>(r + o)), 1, load<f64>(r + rowBytes + o)));
+    }
+  }
+  if (j < fanOut) {
+    const r = w + <usize>j * rowBytes;
+    for (let i: i32 = 0; i < fanIn; i++) store<f64>(wt + <usize>i * tBytes + (<usize>j << 3), load<f64>(r + (<usize>i << 3)));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A hidden layer's minibatch (fanIn × fanOut, row-major w; P = fanOut rounded up to even).
+
+// below[0 … fanIn) = Σ_j w[j]·d_j over the units j whose d_j is not 0, j ascending, each sum
+// starting at 0 (Wᵀδ as backpropagation documents it). Lanes are two neighbouring inputs i, i + 1.
+// rows: scratch of fanOut i32. fanIn must be even (the host pads below to it).
+export function transposedProductP(w: usize, d: usize, fanIn: i32, fanOut: i32, below: usize, rows: usize): void {
+  let n: i32 = 0;
+  for (let j: i32 = 0; j < fanOut; j++) {
+    store<i32>(rows + (<usize>n << 2), j);
+    n += i32(load<f64>(d + (<usize>j << 3)) != 0);
+  }
+  const rowBytes = <usize>fanIn << 3;
+  let i: i32 = 0;
+  for (; i + 16 <= fanIn; i += 16) {
+    const o = <usize>i << 3;
+    let a0 = f64x2.splat(0), a1 = f64x2.splat(0), a2 = f64x2.splat(0), a3 = f64x2.splat(0);
+    let a4 = f64x2.splat(0), a5 = f64x2.splat(0), a6 = f64x2.splat(0), a7 = f64x2.splat(0);
+    for (let k: i32 = 0; k < n; k++) {
+      const j = <usize>load<i32>(rows + (<usize>k << 2));
+      const p = w + j * rowBytes + o;
+      const x = v128.load64_splat(d + (j << 3));
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(p), x));
+      a1 = f64x2.add(a1, f64x2.mul(v128.load(p, 16), x));
+      a2 = f64x2.add(a2, f64x2.mul(v128.load(p, 32), x));
+      a3 = f64x2.add(a3, f64x2.mul(v128.load(p, 48), x));
+      a4 = f64x2.add(a4, f64x2.mul(v128.load(p, 64), x));
+      a5 = f64x2.add(a5, f64x2.mul(v128.load(p, 80), x));
+      a6 = f64x2.add(a6, f64x2.mul(v128.load(p, 96), x));
+      a7 = f64x2.add(a7, f64x2.mul(v128.load(p, 112), x));
+    }
+    const q = below + o;
+    v128.store(q, a0);
+    v128.store(q, a1, 16);
+    v128.store(q, a2, 32);
+    v128.store(q, a3, 48);
+    v128.store(q, a4, 64);
+    v128.store(q, a5, 80);
+    v128.store(q, a6, 96);
+    v128.store(q, a7, 112);
+  }
+  for (; i < fanIn; i += 2) {
+    const o = <usize>i << 3;
+    let a0 = f64x2.splat(0);
+    for (let k: i32 = 0; k < n; k++) {
+      const j = <usize>load<i32>(rows + (<usize>k << 2));
+      a0 = f64x2.add(a0, f64x2.mul(v128.load(w + j * rowBytes + o), v128.load64_splat(d + (j << 3))));
+    }
+    v128.store(below + o, a0);
+  }
+}
+
+// gradDense: g[j·fanIn + i] += δ_b[j]·a_b[i] for every unit j and input i, the samples b in
+// minibatch order, one product at a time onto the value already there, samples whose δ_b[j] is 0
+// skipped (they add ±0): the per-sample loop's additions in its order. a: sample b's input at
+// a + 8·F·b (F = fanIn rounded up to even, the padding 0); d: its δ at d + 8·P·b. Lanes are two
+// neighbouring inputs. list: scratch of B i32. g rows are F long (the host's buffer is padded).
+export function gradDense(g: usize, F: i32, fanOut: i32, a: usize, d: usize, B: i32, list: usize): void {
+  const P = (fanOut + 1) & ~1;
+  const aRow = <usize>F << 3, dRow = <usize>P << 3;
+  for (let j: i32 = 0; j < fanOut; j++) {
+    let n: i32 = 0;
+    const dj = d + (<usize>j << 3);
+    for (let b: i32 = 0; b < B; b++) {
+      store<i32>(list + (<usize>n << 2), b);
+      n += i32(load<f64>(dj + <usize>b * dRow) != 0);
+    }
+    if (n == 0) continue;
+    const gj = g + <usize>j * aRow;
+    let i: i32 = 0;
+    for (; i + 16 <= F; i += 16) {
+      const o = <usize>i << 3;
+      const q = gj + o;
+      let a0 = v128.load(q), a1 = v128.load(q, 16), a2 = v128.load(q, 32), a3 = v128.load(q, 48);
+      let a4 = v128.load(q, 64), a5 = v128.load(q, 80), a6 = v128.load(q, 96), a7 = v128.load(q, 112);
+      for (let k: i32 = 0; k < n; k++) {
+        const b = <usize>load<i32>(list + (<usize>k << 2));
+        const p = a + b * aRow + o;
+        const x = v128.load64_splat(dj + b * dRow);
+        a0 = f64x2.add(a0, f64x2.mul(x, v128.load(p)));
+        a1 = f64x2.add(a1, f64x2.mul(x, v128.load(p, 16)));
+        a2 = f64x2.add(a2, f64x2.mul(x, v128.load(p, 32)));
+        a3 = f64x2.add(a3, f64x2.mul(x, v128.load(p, 48)));
+        a4 = f64x2.add(a4, f64x2.mul(x, v128.load(p, 64)));
+        a5 = f64x2.add(a5, f64x2.mul(x, v128.load(p, 80)));
+        a6 = f64x2.add(a6, f64x2.mul(x, v128.load(p, 96)));
+        a7 = f64x2.add(a7, f64x2.mul(x, v128.load(p, 112)));
+      }
+      v128.store(q, a0);
+      v128.store(q, a1, 16);
+      v128.store(q, a2, 32);
+      v128.store(q, a3, 48);
+      v128.store(q, a4, 64);
+      v128.store(q, a5, 80);
+      v128.store(q, a6, 96);
+      v128.store(q, a7, 112);
+    }
+    for (; i < F; i += 2) {
+      const o = <usize>i << 3;
+      let a0 = v128.load(gj + o);
+      for (let k: i32 = 0; k < n; k++) {
+        const b = <usize>load<i32>(list + (<usize>k << 2));
+        a0 = f64x2.add(a0, f64x2.mul(v128.load64_splat(dj + b * dRow), v128.load(a + b * aRow + o)));
+      }
+      v128.store(gj + o, a0);
+    }
+  }
+}
