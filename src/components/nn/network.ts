@@ -268,30 +268,10 @@ export class Network {
       if (kernel) {
         kernel.forward(a[l], zl);
       } else if (l > 0) {
-        // The layer below's silent units (0, e.g. ReLU's) are skipped: they add ±0 to each sum.
         const {weights, biases, fanIn, fanOut} = layers[l];
-        const {index, value} = this.hidden;
-        const al = a[l];
-        let nnz = 0;
-        for (let i = 0; i < fanIn; i++) {
-          const v = al[i];
-          index[nnz] = i;
-          value[nnz] = v;
-          nnz += v !== 0 ? 1 : 0;
-        }
-        if (2 * nnz < fanIn) sparseAffine(weights, biases, index, value, nnz, zl, fanIn, fanOut);
-        else affine(weights, biases, al, zl, fanIn, fanOut);
+        hiddenAffine(weights, biases, a[l], zl, fanIn, fanOut, this.hidden);
       }
-      if (l < depth - 1) {
-        const al = a[l + 1];
-        const mask = this.dropoutMask;
-        if (mask) {
-          const m = mask[l];
-          for (let j = 0; j < zl.length; j++) al[j] = f(zl[j]) * m[j];
-        } else {
-          for (let j = 0; j < zl.length; j++) al[j] = f(zl[j]);
-        }
-      }
+      if (l < depth - 1) activate(f, zl, a[l + 1], this.dropoutMask?.[l]);
     }
     if (head) this.head.activate(z[depth - 1], a[depth], this.outputSize);
     return a[depth];
@@ -375,7 +355,7 @@ export class Network {
         f = this.activation.f;
       for (let i = 0; i < fanIn; i++) below[i] = m[i] === 0 ? 0 : below[i] * df(zb[i], f(zb[i])) * m[i];
     } else {
-      for (let i = 0; i < fanIn; i++) below[i] *= df(zb[i], ab[i]);
+      slope(df, below, zb, ab, fanIn);
     }
   }
 
@@ -626,6 +606,40 @@ export function sparseAffine(W: Float64Array, b: Float64Array, index: Int32Array
     for (let k = 0; k < nnz; k++) s += W[r + index[k]] * value[k];
     z[j] = b[j] + s;
   }
+}
+
+/**
+ * a = f(z), times the dropout mask m when there is one. Small functions of their own (this and
+ * `slope`), so that V8 inlines f and f′ into their loops: a call it does not inline returns each
+ * double boxed on the heap, and the training path allocates nothing.
+ */
+function activate(f: (z: number) => number, z: Float64Array, a: Float64Array, m: Float64Array | undefined): void {
+  if (m) for (let j = 0; j < z.length; j++) a[j] = f(z[j]) * m[j];
+  else for (let j = 0; j < z.length; j++) a[j] = f(z[j]);
+}
+
+/** below_i ← below_i · f′(z_i, a_i) for i < n. */
+function slope(df: (z: number, a: number) => number, below: Float64Array, z: Float64Array, a: Float64Array, n: number): void {
+  for (let i = 0; i < n; i++) below[i] *= df(z[i], a[i]);
+}
+
+/**
+ * z = W a + b for a hidden layer's activations a: the silent units (0, e.g. ReLU's) are listed out
+ * and skipped when they are most of them (they add ±0 to each sum, which changes no bit), else
+ * `affine`. Its own function so that `forwardAbove` stays small enough for V8 to inline the
+ * activation (a call it does not inline returns a boxed double). `hidden`: scratch of fanIn.
+ */
+function hiddenAffine(W: Float64Array, b: Float64Array, a: Float64Array, z: Float64Array, fanIn: number, fanOut: number, hidden: SparseInput): void {
+  const {index, value} = hidden;
+  let nnz = 0;
+  for (let i = 0; i < fanIn; i++) {
+    const v = a[i];
+    index[nnz] = i;
+    value[nnz] = v;
+    nnz += v !== 0 ? 1 : 0;
+  }
+  if (2 * nnz < fanIn) sparseAffine(W, b, index, value, nnz, z, fanIn, fanOut);
+  else affine(W, b, a, z, fanIn, fanOut);
 }
 
 /**

@@ -26,6 +26,12 @@ export const CHUNK = 256;
 
 let compiled: WebAssembly.Module | null | undefined;
 
+/** to[at …] = from[0 … n) without allocating (set(subarray(…)) would make a view on every call). */
+function copy(from: Float64Array | Int32Array, to: Float64Array | Int32Array, at: number, n: number): void {
+  if (from.length === n) to.set(from, at);
+  else for (let k = 0; k < n; k++) to[at + k] = from[k];
+}
+
 /** A fresh instance of the kernel module, or null where this engine cannot compile or run it. */
 function instance(): Exports | null {
   const wasm = module();
@@ -273,8 +279,11 @@ export function firstLayerTraining(fanIn: number, fanOut: number, maxBatch: numb
   const record = ({index: from, value: values64, nnz}: SparseInput): number => {
     if (open || count >= maxBatch) throw new RangeError(open ? "invalid call: forward twice without delta" : `invalid minibatch: more than ${maxBatch} samples`);
     const at = offsetsView[count];
-    indices.set(from.subarray(0, nnz), at);
-    values.set(values64.subarray(0, nnz), at);
+    // Loops, not set(subarray(…)): a subarray is an allocation, and the training path makes none.
+    for (let k = 0; k < nnz; k++) {
+      indices[at + k] = from[k];
+      values[at + k] = values64[k];
+    }
     offsetsView[count + 1] = at + nnz;
     open = true;
     return at;
@@ -294,7 +303,7 @@ export function firstLayerTraining(fanIn: number, fanOut: number, maxBatch: numb
     },
     delta(delta) {
       if (!open) throw new RangeError("invalid call: delta without forward");
-      deltas.set(delta.subarray(0, fanOut), count * P);
+      copy(delta, deltas, count * P, fanOut);
       count++;
       open = false;
     },
@@ -303,7 +312,7 @@ export function firstLayerTraining(fanIn: number, fanOut: number, maxBatch: numb
       self.delta(delta);
     },
     accumulate(list, n) {
-      columnsView.set(list.subarray(0, n));
+      copy(list, columnsView, 0, n);
       exports.gradFirst(g, fanIn, fanOut, d, count, index, value, offsets, columns, n, start, lb, lx);
       count = 0;
       open = false;
@@ -378,7 +387,7 @@ export function hiddenLayerTraining(fanIn: number, fanOut: number, maxBatch: num
     },
     forward(input, out) {
       if (open || count >= maxBatch) throw new RangeError(open ? "invalid call: forward twice without backward" : `invalid minibatch: more than ${maxBatch} samples`);
-      inputs.set(input.subarray(0, fanIn), count * fanIn);
+      copy(input, inputs, count * fanIn, fanIn);
       exports.affineP(wt, b, a + 8 * count * fanIn, fanIn, z, P);
       out.set(zs);
       open = true;
@@ -386,7 +395,7 @@ export function hiddenLayerTraining(fanIn: number, fanOut: number, maxBatch: num
     backward(delta, out) {
       if (!open) throw new RangeError("invalid call: backward without forward");
       const at = d + 8 * count * P;
-      deltas.set(delta.subarray(0, fanOut), count * P);
+      copy(delta, deltas, count * P, fanOut);
       exports.transposedProductP(w, at, fanIn, fanOut, below, rows);
       out.set(belowView);
       count++;
