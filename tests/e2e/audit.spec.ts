@@ -188,7 +188,7 @@ async function exercise(page: Page, problems: string[]) {
     await page.waitForTimeout(300);
     const url = decodeURIComponent(page.url());
     if (!new RegExp(`[?&]${key}=${String(next).replace(".", "\\.")}(&|$)`).test(url)) problems.push(`typed ${key} = ${next}: the URL does not show it (${url})`);
-    const command = page.locator("#observablehq-main pre.command");
+    const command = page.locator(`#observablehq-main [data-metric="command"]`);
     if ((await command.count()) && (await command.first().isVisible())) {
       const text = (await command.first().textContent()) ?? "";
       if (!text.includes(` ${next} `) && !text.endsWith(` ${next}`)) problems.push(`typed ${key} = ${next}: the printed command does not show it`);

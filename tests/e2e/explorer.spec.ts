@@ -36,7 +36,7 @@ test("switching the activation moves η to its measured default and says so; a t
   const tanhEta = defaultEta("tanh", "sgd", 32, 0.9);
   await expect(lrBox(page)).toHaveValue(String(tanhEta));
   await expect(metric(page, "lr-note")).toHaveText(`η set to ${tanhEta} for tanh; type another value to override.`);
-  await expect(page.locator("pre.command")).toContainText(`--activation tanh --init he-normal --optimizer sgd --lr ${tanhEta} `);
+  await expect(page.locator('[data-metric="command"]')).toContainText(`--activation tanh --init he-normal --optimizer sgd --lr ${tanhEta} `);
   // A typed value stays while other controls change…
   await lrBox(page).fill("0.2");
   await lrBox(page).press("Enter");

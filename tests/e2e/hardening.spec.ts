@@ -16,7 +16,7 @@ test("a link's exact values are the run's values: nothing is rounded and the URL
   await expect(box(page, /Learning rate/)).toHaveValue("0.0123456789");
   await expect(box(page, /Momentum/)).toHaveValue("0.555");
   await expect(box(page, /Minibatch/)).toHaveValue("7");
-  await expect(page.locator("pre.command")).toContainText("--lr 0.0123456789 --batch 7 --momentum 0.555");
+  await expect(page.locator('[data-metric="command"]')).toContainText("--lr 0.0123456789 --batch 7 --momentum 0.555");
   const search = await page.evaluate(() => location.search);
   expect(new URLSearchParams(search).get("lr")).toBe("0.0123456789");
   expect(new URLSearchParams(search).get("momentum")).toBe("0.555");
@@ -27,7 +27,7 @@ test("a link's exact values are the run's values: nothing is rounded and the URL
 test("η = 5 from a link runs with 5; η below the range falls back with a note", async ({page}) => {
   await openPage(page, "/mnist.html?lr=5");
   await expect(box(page, /Learning rate/)).toHaveValue("5");
-  await expect(page.locator("pre.command")).toContainText("--lr 5 ");
+  await expect(page.locator('[data-metric="command"]')).toContainText("--lr 5 ");
   await openPage(page, "/mnist.html?lr=0.00005");
   await expect(metric(page, "url-problems")).toContainText('lr="0.00005" ignored (expected a number from 0.0001 to 10); using 0.01');
   await expect(box(page, /Learning rate/)).toHaveValue("0.01");
@@ -51,7 +51,7 @@ test("typed values outside their range are refused at the box, and the value in 
     await expect(metric(page, "refused-η")).toContainText(`η = ${typed} refused`);
     await expect(metric(page, "refused-η")).toContainText("still using 0.01");
     await expect(lr).toHaveValue("0.01");
-    await expect(page.locator("pre.command")).toContainText("--lr 0.01 ");
+    await expect(page.locator('[data-metric="command"]')).toContainText("--lr 0.01 ");
   }
   // While typing, the box is marked invalid before anything is committed.
   await lr.fill("12");
@@ -69,11 +69,11 @@ test("typed values outside their range are refused at the box, and the value in 
     await expect(metric(page, "refused-seed")).toContainText("refused");
     await expect(seed).toHaveValue("1");
   }
-  await expect(page.locator("pre.command")).toContainText("--momentum 0.9 --seed 1 ");
+  await expect(page.locator('[data-metric="command"]')).toContainText("--momentum 0.9 --seed 1 ");
   // A good value is taken and clears the message.
   await lr.fill("0.05");
   await lr.press("Enter");
-  await expect(page.locator("pre.command")).toContainText("--lr 0.05 ");
+  await expect(page.locator('[data-metric="command"]')).toContainText("--lr 0.05 ");
   await expect(metric(page, "refused-η")).toHaveText("");
   await watch.expectClean();
 });
@@ -136,7 +136,7 @@ test("a network saved by train --out loads with its η, B, μ and optimiser; a f
   await expect(box(page, /^Seed/)).toHaveValue("7");
   await expect(metric(page, "load-message")).toContainText("the controls now hold its settings (from the training options that train --out wrote)");
   // The page's command repeats the loaded run.
-  await expect(page.locator("pre.command")).toContainText("--optimizer sgd --lr 0.05 --batch 16 --momentum 0.5 --seed 7");
+  await expect(page.locator('[data-metric="command"]')).toContainText("--optimizer sgd --lr 0.05 --batch 16 --momentum 0.5 --seed 7");
 
   // A value the page refuses is the file's problem, named with the file; nothing changes.
   const json = JSON.parse(readFileSync(out, "utf8"));

@@ -7,7 +7,7 @@ import {openPage} from "./helpers.js";
 
 const metric = (page: Page, name: string) => page.locator(`[data-metric="${name}"]`);
 const button = (page: Page, name: string | RegExp) => page.getByRole("button", {name, exact: typeof name === "string"});
-const command = (page: Page) => page.locator("pre.command");
+const command = (page: Page) => page.locator('[data-metric="command"]');
 
 test("Find η runs the range test, draws loss against η with the suggested band, and Use sets η and the URL", async ({page}) => {
   const watch = await openPage(page, "/mnist.html");

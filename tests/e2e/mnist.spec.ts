@@ -60,7 +60,7 @@ test("the CLI trained on the page's subset reaches the page's fingerprint after 
   expect(result.steps).toBe(steps);
   expect(result.fingerprint).toBe(trained);
   // The page prints the same command.
-  await expect(page.locator("pre.command")).toContainText(`--seed 7 --steps ${steps}`);
+  await expect(page.locator('[data-metric="command"]')).toContainText(`--seed 7 --steps ${steps}`);
   await watch.expectClean();
 });
 

@@ -7,7 +7,7 @@ import {openPage} from "./helpers.js";
 
 const metric = (page: Page, name: string) => page.locator(`[data-metric="${name}"]`);
 const button = (page: Page, name: string) => page.getByRole("button", {name, exact: true});
-const command = (page: Page) => page.locator("pre.command");
+const command = (page: Page) => page.locator('[data-metric="command"]');
 const SOON = {timeout: 1000};
 
 /** Runs the command a page prints (`npm run -s train -- …`) and returns the CLI's JSON. */

@@ -96,3 +96,12 @@ describe("separation and tangles", () => {
     expect([second.a, second.b]).toEqual([1, 2]);
   });
 });
+
+describe("a layer whose activations do not vary", () => {
+  it("projects every digit to (0, 0), rounding noise included, with no variance explained", () => {
+    const values = Float64Array.from({length: 40 * 4}, (_, k) => 0.5 + (k % 7 === 0 ? 1e-15 : 0));
+    const axes = principalAxes(values, 4);
+    expect(axes.explained).toEqual([0, 0]);
+    expect(Array.from(project(values, 4, axes)).every((v) => v === 0)).toBe(true);
+  });
+});

@@ -80,7 +80,8 @@ export function alignAxes(previous: Axes | null, next: Axes): Axes {
 
 /**
  * PCA of `values` (rows × units, row-major) to two axes (centred; SVD, ml-pca), aligned to
- * `previous`. With fewer than two units, or all rows equal, the missing axes are zero vectors.
+ * `previous`. With fewer than two units, or all rows equal (to within 1e-6 of their size: a dead
+ * layer), the missing axes are zero vectors and every row projects to (0, 0).
  */
 export function principalAxes(values: Float64Array, units: number, previous: Axes | null = null): Axes {
   const rows = values.length / units;
@@ -90,7 +91,15 @@ export function principalAxes(values: Float64Array, units: number, previous: Axe
   const zero = () => new Float64Array(units);
   let components: [Float64Array, Float64Array] = [zero(), zero()];
   let explained: [number, number] = [0, 0];
-  const spread = data.some((row) => row.some((v, j) => v !== data[0][j]));
+  // Rounding noise is not spread: below 1e-6 of the activations' size, every digit sits on one point.
+  let variance = 0,
+    size = 0;
+  for (let i = 0; i < rows; i++)
+    for (let j = 0; j < units; j++) {
+      variance += (values[i * units + j] - mean[j]) ** 2 / rows;
+      size = Math.max(size, Math.abs(values[i * units + j]));
+    }
+  const spread = Math.sqrt(variance) > 1e-6 * Math.max(1, size);
   if (spread && rows > 1) {
     const pca = new PCA(data, {center: true, scale: false});
     const vectors = pca.getEigenvectors();

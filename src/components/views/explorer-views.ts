@@ -221,7 +221,8 @@ export function relianceView({units, width = 640}: {units: number; width?: numbe
         height: 170,
         marginLeft: 50,
         x: {label: "H1 unit k", type: "band"},
-        y: {label: `w·a into H2 unit ${focused}`, grid: true, domain: [-m, m]},
+        // Tiny terms (a network decayed or barely trained) get short tick labels: 2e-8, not 0.00000002.
+        y: {label: `w·a into H2 unit ${focused}`, grid: true, domain: [-m, m], ticks: 5, tickFormat: m < 1e-3 ? "~e" : undefined},
         color: weightScale(p, m, "w·a"),
         marks: [Plot.barY(terms, {x: "k", y: "term", fill: "term", stroke: "var(--theme-foreground-faint)", tip: {format: {term: (v: number) => fmt(v)}}}), Plot.ruleY([0])],
         caption: `H2 unit ${focused}: z = ${fmt(z2[focused])}, a = ${fmt(a2[focused])}; bias ${fmt(layer.biases[focused])}.`,

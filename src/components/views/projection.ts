@@ -40,7 +40,16 @@ export interface ProjectionView extends View<ProjectionData> {
 
 const pct = (x: number) => `${(100 * x).toFixed(0)} %`;
 
-export function projectionView({onPick, width: fixedWidth}: {onPick: (index: number, pixels: Float64Array, label: number) => void; width?: number}): ProjectionView {
+/** `hook`: the figure's data-figure name and its metrics' prefix (default "projection"; another for a second projection on one page). */
+export function projectionView({
+  onPick,
+  width: fixedWidth,
+  hook = "projection",
+}: {
+  onPick: (index: number, pixels: Float64Array, label: number) => void;
+  width?: number;
+  hook?: string;
+}): ProjectionView {
   const figure = html`<div
     class="projection-plot"
     tabindex="0"
@@ -48,9 +57,9 @@ export function projectionView({onPick, width: fixedWidth}: {onPick: (index: num
     aria-label="The test digits in the hidden space: a scatter of the last hidden layer's activations projected on their first two principal components"
   ></div>` as HTMLElement;
   const tip = html`<div class="projection-tip" role="status" aria-live="polite" hidden></div>` as HTMLElement;
-  const sep = html`<span data-metric="projection-separation">–</span>` as HTMLElement;
+  const sep = html`<span data-metric=${`${hook}-separation`}>–</span>` as HTMLElement;
   const list = html`<ul class="projection-tangles small"></ul>` as HTMLElement;
-  const node = html`<div data-figure="projection" class="projection">
+  const node = html`<div data-figure=${hook} class="projection">
     <div class="projection-frame">${figure}${tip}</div>
     <p class="small">Separation (between-class over within-class spread in this picture): ${sep}. Pairs of classes whose clouds overlap most:</p>
     ${list}
@@ -140,14 +149,21 @@ export function projectionView({onPick, width: fixedWidth}: {onPick: (index: num
     guesses = g;
     const rows = Array.from({length: labels.length}, (_, i) => ({i, x: points[2 * i], y: points[2 * i + 1], c: labels[i], wrong: g[i] !== labels[i]}));
     const width = fixedWidth ?? Math.max(280, Math.min(640, figure.clientWidth || 520));
+    // Every digit on one point (a dead or constant layer): a fixed frame instead of ticks of rounding noise.
+    const flat = axes.explained[0] === 0;
     const height = Math.round(Math.min(420, width * 0.75));
     const plot = Plot.plot({
       width,
       height,
       marginLeft: 44,
       style: {background: "transparent"},
-      x: {label: `principal component 1 (${pct(axes.explained[0])} of the variance)`, ticks: 5, nice: true},
-      y: {label: `component 2 (${pct(axes.explained[1])})`, ticks: 5, nice: true},
+      x: {
+        label: flat ? "every digit at one point: the layer's activations do not vary" : `principal component 1 (${pct(axes.explained[0])} of the variance)`,
+        ticks: 5,
+        nice: true,
+        ...(flat ? {domain: [-1, 1]} : {}),
+      },
+      y: {label: flat ? "" : `component 2 (${pct(axes.explained[1])})`, ticks: 5, nice: true, ...(flat ? {domain: [-1, 1]} : {})},
       color: {type: "categorical", domain: [0, 1, 2, 3, 4, 5, 6, 7, 8, 9], scheme: "observable10", legend: true, label: "true class"},
       marks: [
         Plot.dot(
@@ -171,10 +187,11 @@ export function projectionView({onPick, width: fixedWidth}: {onPick: (index: num
     figure.replaceChildren(plot);
     marks = plot instanceof SVGElement ? plot : plot.querySelector(":scope > svg");
     const s = separation(points, labels);
-    const t = tangles(points, labels, guesses);
+    const t = flat ? [] : tangles(points, labels, guesses).filter((p) => Number.isFinite(p.gap));
     last = {separation: s, tangles: t, explained: axes.explained};
     sep.textContent = Number.isFinite(s) ? s.toFixed(2) : "–";
     list.replaceChildren(
+      ...(flat ? [html`<li>none to tell apart: every digit is at one point</li>`] : []),
       ...t.map(
         (p) =>
           html`<li data-pair=${`${p.a}-${p.b}`}>

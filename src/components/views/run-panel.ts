@@ -63,6 +63,8 @@ export interface RunPanelOptions<S extends RunStateBase> {
   steps?: (state: S) => number;
   /** Extra controls placed after the buttons (e.g. Save / Load). */
   extra?: (HTMLElement | null)[];
+  /** Put before every data-metric hook of this panel, for a second panel on one page (e.g. "twin-": "twin-status", "twin-fingerprint"). Default "". */
+  hookPrefix?: string;
 }
 
 /** The panel as a View (views/view.ts), plus the fingerprint block and the run its buttons drive. */
@@ -104,7 +106,7 @@ export function countWords(n: number, word: string): string {
 }
 
 export function runPanel<S extends RunStateBase & {fingerprint?: string}>(options: RunPanelOptions<S>): RunPanel<S> {
-  const {metrics, actions = {}, statusLabel = (s) => s, stepWord = "update", extra = []} = options;
+  const {metrics, actions = {}, statusLabel = (s) => s, stepWord = "update", extra = [], hookPrefix = ""} = options;
   const steps = options.steps ?? ((s: S) => (s as unknown as {steps: number}).steps);
   let command = options.command ?? null;
   let run: Run<S> | null = null;
@@ -128,17 +130,17 @@ export function runPanel<S extends RunStateBase & {fingerprint?: string}>(option
       });
       return {key, button};
     });
-  const message = html`<div class="run-message" data-metric="message" hidden></div>` as HTMLDivElement;
+  const message = html`<div class="run-message" data-metric=${`${hookPrefix}message`} hidden></div>` as HTMLDivElement;
   // In the page only while it has something to say (one data-metric hook per page).
-  const banner = html`<div class="warning" data-metric="url-problems"></div>` as HTMLDivElement;
+  const banner = html`<div class="warning" data-metric=${`${hookPrefix}url-problems`}></div>` as HTMLDivElement;
   const node = html`<div class="run-panel">
     ${strip}
     <div class="run-buttons" role="group" aria-label="Run controls">${buttons.map((b) => b.button)}${extra}</div>
     ${message}
   </div>` as HTMLElement;
-  const fingerprint = html`<code data-metric="fingerprint"></code>` as HTMLElement;
+  const fingerprint = html`<code data-metric=${`${hookPrefix}fingerprint`}></code>` as HTMLElement;
   const count = html`<span></span>` as HTMLElement;
-  const commandBlock = html`<pre class="command" data-metric="command"></pre>` as HTMLElement;
+  const commandBlock = html`<pre class="command" data-metric=${`${hookPrefix}command`}></pre>` as HTMLElement;
   const reproduce = html`<div class="run-reproduce" hidden>
     <p>Fingerprint: ${fingerprint} after ${count}. This command, run in the project, repeats the run and prints the same fingerprint:</p>
     ${commandBlock}
@@ -147,7 +149,7 @@ export function runPanel<S extends RunStateBase & {fingerprint?: string}>(option
   const card = (m: Metric) => {
     let entry = cards.get(m.name);
     if (!entry) {
-      const value = html`<span data-metric=${m.name}></span>` as HTMLElement;
+      const value = html`<span data-metric=${hookPrefix + m.name}></span>` as HTMLElement;
       const c = html`<div class="card metric">
         <h3>${m.label}</h3>
         ${value}
