@@ -38,5 +38,20 @@ export default defineConfig(
   {files: ["bin/**", "bench/**", "tests/**", "*.{ts,js,mjs}"], languageOptions: {globals: {...globals.node}}},
   // End-to-end tests also hand functions to the page (page.evaluate), which run in the browser.
   {files: ["tests/e2e/**"], languageOptions: {globals: {...globals.browser}}},
+  // A run can stop by itself between any check of its Pause button and a click on it (the MNIST
+  // page's three epochs take about 1.5 s); a plain click then waits for an aria-disabled button
+  // until the test times out. Specs pause through helpers.ts's race-free pauseRun().
+  {
+    files: ["tests/e2e/**/*.spec.ts"],
+    rules: {
+      "no-restricted-syntax": [
+        "error",
+        {
+          selector: "CallExpression[callee.property.name='click'] > MemberExpression.callee > CallExpression.object Literal[value=/^Pause/]",
+          message: "Pause a run with pauseRun() from ./helpers.js: a run that stops by itself leaves a clicked Pause waiting until the test times out.",
+        },
+      ],
+    },
+  },
   prettier,
 );

@@ -19,8 +19,8 @@ export default defineConfig({
   workers: 1,
   fullyParallel: false,
   forbidOnly: !!process.env.CI,
-  // CI retries a failed browser test twice: an intermittent stall of the MNIST page's views after a run ends (2026-11-30, not found yet) failed 1–2 of 127 tests per clean-clone run.
-  retries: process.env.CI ? 2 : 0,
+  // No retries: a flaky test is a defect to find (the last one was a check-then-click race on Pause, now pauseRun in helpers.ts).
+  retries: 0,
   timeout: 60_000,
   expect: {timeout: 15_000},
   use: {

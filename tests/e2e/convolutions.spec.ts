@@ -3,7 +3,7 @@
 // CLI's fingerprint after the page's updates. Each suggestion of the page's prose is tested here.
 import {execFileSync} from "node:child_process";
 import {expect, test, type Page} from "@playwright/test";
-import {openPage} from "./helpers.js";
+import {openPage, pauseRun} from "./helpers.js";
 
 const metric = (page: Page, name: string) => page.locator(`[data-metric="${name}"]`).first();
 const number = async (page: Page, name: string) => parseFloat((await metric(page, name).textContent())!.replace(/,/g, ""));
@@ -43,8 +43,7 @@ test("training raises test accuracy past 80 % by the first test at 2,016 digits;
     )
     .toBeGreaterThanOrEqual(4000);
   expect(first).toBeGreaterThan(80);
-  await button(page, "Pause").click();
-  await expect(metric(page, "status")).toHaveText("paused");
+  await pauseRun(page);
   expect(await number(page, "test-accuracy")).toBeGreaterThan(85);
   await watch.expectClean();
 });

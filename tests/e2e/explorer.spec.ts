@@ -2,7 +2,7 @@
 // the activation/initialisation pair and its η defaults, dead units and the dead-layer stop, the
 // held-out grid, the confusion matrix, the H1 tiles, the step view, draw mode and the η picture.
 import {expect, test, type Page} from "@playwright/test";
-import {openPage} from "./helpers.js";
+import {openPage, pauseRun} from "./helpers.js";
 import {defaultEta} from "../../src/components/experiments/eta-defaults.js";
 
 const metric = (page: Page, name: string) => page.locator(`[data-metric="${name}"]`);
@@ -14,8 +14,7 @@ const lrBox = (page: Page) => page.getByRole("spinbutton", {name: /Learning rate
 async function trainTo(page: Page, floor: number) {
   await button(page, "Train").click();
   await expect.poll(async () => number(page, "test-accuracy"), {timeout: 30_000}).toBeGreaterThan(floor);
-  await button(page, "Pause").click();
-  await expect(metric(page, "status")).toHaveText("paused");
+  await pauseRun(page);
   await viewsCaughtUp(page);
 }
 

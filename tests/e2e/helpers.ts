@@ -110,3 +110,16 @@ export async function openPage(page: Page, path: string, options: WatchOptions =
   await page.waitForLoadState("networkidle");
   return watch;
 }
+
+/**
+ * Pauses the page's run if it is still training and waits until the status says it is not:
+ * race-free against a run that stops by itself (the MNIST page's three epochs take about 1.5 s,
+ * so it can end between any check of the Pause button and a click on it; Playwright then waits for
+ * the aria-disabled button to apply until the test times out). The click is forced: on a button
+ * marked aria-disabled the run panel does nothing. `prefix`: the panel's hookPrefix ("twin-").
+ * Tests click Pause through this helper only (eslint.config.js refuses a bare click on "Pause").
+ */
+export async function pauseRun(page: Page, {prefix = "", name = "Pause", status = /^(paused|done|stopped|diverged)$/}: {prefix?: string; name?: string; status?: RegExp} = {}): Promise<void> {
+  await page.getByRole("button", {name, exact: true}).click({force: true});
+  await expect(page.locator(`[data-metric="${prefix}status"]`)).toHaveText(status);
+}

@@ -2,7 +2,7 @@
 // fallbacks and divergence. Runs against the built site (dist/).
 import {execFileSync} from "node:child_process";
 import {expect, test, type Page} from "@playwright/test";
-import {openPage} from "./helpers.js";
+import {openPage, pauseRun} from "./helpers.js";
 
 const metric = (page: Page, name: string) => page.locator(`[data-metric="${name}"]`);
 const number = async (page: Page, name: string) => parseFloat((await metric(page, name).textContent())!.replace(/,/g, ""));
@@ -23,8 +23,7 @@ test("training at the defaults raises test accuracy above 85 %, then Pause stops
   await button(page, "Train").click();
   await expect(metric(page, "status")).toHaveText("training");
   await expect.poll(() => number(page, "test-accuracy"), {timeout: 45_000}).toBeGreaterThan(85);
-  await button(page, "Pause").click();
-  await expect(metric(page, "status")).toHaveText("paused");
+  await pauseRun(page);
   const seen = await number(page, "samples-seen");
   await page.waitForTimeout(500);
   expect(await number(page, "samples-seen")).toBe(seen);
@@ -101,7 +100,6 @@ test("the page keeps handling clicks while it trains", async ({page}) => {
   });
   test.info().annotations.push({type: "main-thread delay while training (ms, max of 20)", description: Math.max(...delays).toFixed(1)});
   // The run may have finished its 3-epoch budget meanwhile (then Pause no longer applies).
-  await button(page, "Pause").click({force: true});
-  await expect(metric(page, "status")).toHaveText("paused");
+  await pauseRun(page);
   await watch.expectClean();
 });

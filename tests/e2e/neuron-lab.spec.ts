@@ -4,7 +4,7 @@
 // unit's bars are drawn, pulses play to their end at slow speeds, a plain wheel scrolls the page,
 // the controls fit, and "Known and learned" follows the run.
 import {expect, test, type Page} from "@playwright/test";
-import {openPage} from "./helpers.js";
+import {openPage, pauseRun} from "./helpers.js";
 
 const metric = (page: Page, name: string) => page.locator(`[data-metric="${name}"]`);
 const number = async (page: Page, name: string) => parseFloat((await metric(page, name).first().textContent())!.replace(/,/g, ""));
@@ -16,8 +16,7 @@ test("the lab trains above 80 % on the procedural test set, in WebGL", async ({p
   await expect(metric(page, "parameters")).toHaveText("4,446"); // 256·16+16 + 16·12+12 + 12·10+10
   await button(page, "Train").click();
   await expect.poll(() => number(page, "test-accuracy"), {timeout: 45_000}).toBeGreaterThan(80);
-  await button(page, "Pause").click();
-  await expect(metric(page, "status")).toHaveText("paused");
+  await pauseRun(page);
   await watch.expectClean();
 });
 
@@ -299,7 +298,7 @@ test("at 1 update / s every update's pulse plays to its end before the next; at 
     expect(p.dropped - p0.dropped).toBe(0);
     await page.waitForTimeout(50);
   }
-  await button(page, "Pause").click();
+  await pauseRun(page);
   await page.waitForTimeout(1000); // the last pulse ends
   const p1 = await pulse(page);
   const updates = (await number(page, "steps")) - steps0;
@@ -318,8 +317,7 @@ test("at 1 update / s every update's pulse plays to its end before the next; at 
   await expect.poll(() => number(page, "steps"), {timeout: 10_000}).toBeGreaterThan(updates + steps0 + 50);
   // While it trains at full speed, no pulse has started.
   expect((await pulse(page)).started).toBe(p2.started);
-  await button(page, "Pause").click();
-  await expect(metric(page, "status")).toHaveText("paused");
+  await pauseRun(page);
   // At rest the view may sweep the sample it stopped on once; let that end, then a Step plays its whole sweep.
   await expect
     .poll(async () => {
@@ -361,7 +359,7 @@ test("Known and learned follows the run: how far each layer's weights have moved
   for (const v of after3) expect(v).toBeGreaterThan(0);
   await button(page, "Train").click();
   await expect.poll(() => number(page, "steps"), {timeout: 10_000}).toBeGreaterThan(300);
-  await button(page, "Pause").click();
+  await pauseRun(page);
   await expect.poll(() => moved(3)).toBeGreaterThan(after3[2]);
   await button(page, "Reset").click();
   await expect.poll(() => moved(1)).toBe(0);

@@ -2,7 +2,7 @@
 // the guess and a second class the reader picks (default the runner-up), maps that change when the
 // drawing changes, and redraws that follow the live run at no more than a few a second.
 import {expect, test, type Page} from "@playwright/test";
-import {openPage} from "./helpers.js";
+import {openPage, pauseRun} from "./helpers.js";
 
 const metric = (page: Page, name: string) => page.locator(`[data-metric="${name}"]`);
 const number = async (page: Page, name: string) => parseFloat((await metric(page, name).textContent())!.replace(/,/g, ""));
@@ -13,8 +13,7 @@ const figure = (page: Page) => page.locator('[data-figure="saliency"]');
 async function trainTo(page: Page, floor: number) {
   await button(page, "Train").click();
   await expect.poll(async () => number(page, "test-accuracy"), {timeout: 30_000}).toBeGreaterThan(floor);
-  if ((await button(page, "Pause").getAttribute("aria-disabled")) !== "true") await button(page, "Pause").click();
-  await expect(metric(page, "status")).toHaveText(/paused|done/);
+  await pauseRun(page);
   await expect(figure(page)).toHaveAttribute("data-samples", String(await number(page, "samples-seen")));
 }
 
@@ -111,7 +110,7 @@ test("follows the live run's weights: Step changes the maps, and training redraw
   const start = await redraws();
   await button(page, "Train").click();
   await page.waitForTimeout(3000);
-  await button(page, "Pause").click();
+  await pauseRun(page);
   const count = (await redraws()) - start;
   expect(count).toBeGreaterThanOrEqual(3);
   expect(count).toBeLessThanOrEqual(13);

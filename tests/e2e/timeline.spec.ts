@@ -4,7 +4,7 @@
 // with the loaded weights, never a mix.
 import {execFileSync} from "node:child_process";
 import {expect, test, type Page} from "@playwright/test";
-import {openPage} from "./helpers.js";
+import {openPage, pauseRun} from "./helpers.js";
 
 const metric = (page: Page, name: string) => page.locator(`[data-metric="${name}"]`).first();
 const number = async (page: Page, name: string) => parseFloat((await metric(page, name).textContent())!.replace(/,/g, ""));
@@ -18,8 +18,7 @@ test("the first checkpoint shows the untrained network's fingerprint and accurac
   const initialAccuracy = (await metric(page, "test-accuracy").textContent())!;
   await button(page, "Train").click();
   await expect.poll(async () => number(page, "steps"), {timeout: 30_000}).toBeGreaterThan(400);
-  if ((await button(page, "Pause").getAttribute("aria-disabled")) !== "true") await button(page, "Pause").click();
-  await expect(metric(page, "status")).toHaveText(/paused|done/);
+  await pauseRun(page);
   const liveSteps = await number(page, "steps");
   const liveSamples = String(await number(page, "samples-seen"));
   await expect(metric(page, "timeline-count")).toContainText(/\d+ checkpoints \(updates 0 to/);
@@ -73,7 +72,7 @@ test("a Load while a checkpoint is on show returns every view to live with the l
   const watch = await openPage(page, "/mnist.html");
   await button(page, "Train").click();
   await expect.poll(async () => number(page, "steps"), {timeout: 30_000}).toBeGreaterThan(200);
-  if ((await button(page, "Pause").getAttribute("aria-disabled")) !== "true") await button(page, "Pause").click();
+  await pauseRun(page);
   await metric(page, "timeline-slider").focus();
   await page.keyboard.press("Home");
   await expect(timeline(page)).toHaveAttribute("data-mode", "checkpoint");
