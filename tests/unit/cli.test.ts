@@ -3,13 +3,14 @@ import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
 import {fileURLToPath} from "node:url";
-import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {checkOut, main, program, type TrainResult} from "../../bin/train.js";
 import {fingerprint, fromJSON, Network, pixelSamples, Trainer} from "../../src/components/nn/index.js";
 import {readMnist} from "../../src/components/datasets/mnist-node.js";
 import {selectSubset} from "../../src/components/datasets/subsets.js";
 import {defaults} from "../../src/components/experiments/params.js";
 import {mnistCommand, mnistRun, mnistSchema} from "../../src/components/experiments/mnist.js";
+import {capture} from "./capture.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 
@@ -182,19 +183,7 @@ describe("bin/train.ts (subprocess)", () => {
 });
 
 describe("main (in-process)", () => {
-  /** main(args) with stdout and stderr captured. */
-  function run(args: string[]): {code: number; stdout: string; stderr: string} {
-    let stdout = "",
-      stderr = "";
-    const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-    const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-    try {
-      return {code: main(args), stdout, stderr};
-    } finally {
-      out.mockRestore();
-      err.mockRestore();
-    }
-  }
+  const run = (args: string[]) => capture(() => main(args));
 
   it.each([
     [["--bogus"], "--bogus"],

@@ -2,24 +2,13 @@
 import {mkdtempSync, readFileSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {afterAll, describe, expect, it, vi} from "vitest";
+import {afterAll, describe, expect, it} from "vitest";
 import {CONV_DEFAULTS, main, type TrainResult} from "../../bin/train.js";
 import {ConvNetwork, convFromJSON, fingerprint, LENET_LAYERS, pixelSamples, Trainer} from "../../src/components/nn/index.js";
 import {labSet} from "../../src/components/datasets/lab-node.js";
+import {capture} from "./capture.js";
 
-/** main(args) with stdout and stderr captured. */
-function run(args: string[]): {code: number; stdout: string; stderr: string} {
-  let stdout = "",
-    stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    return {code: main(args), stdout, stderr};
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const run = (args: string[]) => capture(() => main(args));
 
 const dir = mkdtempSync(join(tmpdir(), "conv-cli-"));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));

@@ -1,28 +1,18 @@
 import {mkdtempSync, readFileSync, rmSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {afterAll, describe, expect, it, vi} from "vitest";
+import {afterAll, describe, expect, it} from "vitest";
 import fc from "fast-check";
 import {main, sweep} from "../../bin/sweep.js";
 import {drawTrials, MAX_TRIALS, promote, rungBudget, SearchError, validateSearch, type SearchSpec} from "../../src/components/runs/search.js";
 import {DEFAULT_GRID, planStage, readSweepFile, runSweepRun, sweepFileText, trialConfigs, validateGrid, type SweepResult} from "../../src/components/runs/sweep.js";
 import {arraySamples, source} from "../../src/components/nn/index.js";
+import {capture} from "./capture.js";
 
 const dir = mkdtempSync(join(tmpdir(), "search-"));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
-async function run(args: string[]): Promise<{code: number; stdout: string; stderr: string}> {
-  let stdout = "",
-    stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    return {code: await main(args), stdout, stderr};
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const run = (args: string[]) => capture(() => main(args));
 
 describe("validateSearch", () => {
   it.each([

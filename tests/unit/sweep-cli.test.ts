@@ -1,26 +1,16 @@
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {afterAll, describe, expect, it, vi} from "vitest";
+import {afterAll, describe, expect, it} from "vitest";
 import {main, sweep} from "../../bin/sweep.js";
 import {readSweepFile, sweepFileText, validateGrid} from "../../src/components/runs/sweep.js";
 import {reportFile} from "../../src/components/runs/sweep-node.js";
+import {capture} from "./capture.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sweep-cli-"));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
-async function run(args: string[]): Promise<{code: number; stdout: string; stderr: string}> {
-  let stdout = "",
-    stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    return {code: await main(args), stdout, stderr};
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const run = (args: string[]) => capture(() => main(args));
 
 const base = ["--init", "he-normal,uniform", "--activation", "relu", "--train", "300", "--test", "100", "--quiet"];
 const small = [...base, "--lr", "0.01,0.1,0.5"];

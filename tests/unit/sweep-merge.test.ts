@@ -3,24 +3,15 @@
 import {mkdtempSync, readFileSync, rmSync, writeFileSync} from "node:fs";
 import {tmpdir} from "node:os";
 import {join} from "node:path";
-import {afterAll, beforeAll, describe, expect, it, vi} from "vitest";
+import {afterAll, beforeAll, describe, expect, it} from "vitest";
 import {main, sweep} from "../../bin/sweep.js";
 import {readSweepFile, sweepFileText, validateGrid} from "../../src/components/runs/sweep.js";
+import {capture} from "./capture.js";
 
 const dir = mkdtempSync(join(tmpdir(), "sweep-merge-"));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
-async function run(args: string[]): Promise<{code: number; stderr: string}> {
-  let stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation(() => true);
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    return {code: await main(args), stderr};
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const run = (args: string[]) => capture(() => main(args));
 
 const grid = validateGrid({inits: ["he-normal", "uniform"], activations: ["relu"], lrs: [0.01, 0.1, 0.5], train: 200, test: 100});
 const parts = [1, 2, 3].map((i) => join(dir, `part-${i}.json`));
