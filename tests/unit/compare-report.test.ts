@@ -4,7 +4,7 @@
 // from src/experiment.md) gives the clear answer its prose promises; the command the Compare page
 // prints runs the grid it shows.
 import {readFileSync} from "node:fs";
-import {describe, expect, it, vi} from "vitest";
+import {describe, expect, it} from "vitest";
 import {main} from "../../bin/sweep.js";
 import {expandGrid, REPORT_GRID, runCount, runSweepRun, validateGrid, type SweepGrid} from "../../src/components/runs/sweep.js";
 import {pageSubsets, reportFile} from "../../src/components/runs/sweep-node.js";
@@ -12,6 +12,7 @@ import {sweepSamples} from "../../src/components/runs/sweep-data.js";
 import {summarise, sweepCommand} from "../../src/components/views/compare-charts.js";
 import {REPORT_SEARCH, REPORT_SEARCH_GRID} from "../../src/components/experiments/compare-params.js";
 import {validateSearch, type SearchSpec} from "../../src/components/runs/search.js";
+import {capture} from "./capture.js";
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 
@@ -76,13 +77,8 @@ describe("the Compare page's command", () => {
     ]) {
       const args = sweepCommand(grid).replace("npm run -s sweep --", "").replace(/\\\n/g, " ").split(/\s+/).filter(Boolean);
       expect(args.slice(-2)).toEqual(["--out", "results.json"]);
-      let stdout = "";
-      const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-      try {
-        expect(await main([...args.slice(0, -2), "--print-grid"])).toBe(0);
-      } finally {
-        out.mockRestore();
-      }
+      const {code, stdout} = await capture(() => main([...args.slice(0, -2), "--print-grid"]));
+      expect(code).toBe(0);
       expect(JSON.parse(stdout)).toEqual(grid);
     }
   });
@@ -100,15 +96,8 @@ describe("the Compare page's command", () => {
     for (const [grid, search] of cases) {
       const args = sweepCommand(grid, "results.json", search).replace("npm run -s sweep --", "").replace(/\\\n/g, " ").split(/\s+/).filter(Boolean);
       expect(args.slice(-2)).toEqual(["--out", "results.json"]);
-      let stdout = "";
-      const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-      const err = vi.spyOn(process.stderr, "write").mockImplementation(() => true);
-      try {
-        expect(await main([...args.slice(0, -2), "--workers", "0", "--quiet"])).toBe(0);
-      } finally {
-        out.mockRestore();
-        err.mockRestore();
-      }
+      const {code, stdout} = await capture(() => main([...args.slice(0, -2), "--workers", "0", "--quiet"]));
+      expect(code).toBe(0);
       const file = JSON.parse(stdout);
       expect(file.grid).toEqual(grid);
       expect(file.search).toEqual(search);

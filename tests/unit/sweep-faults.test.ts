@@ -9,24 +9,14 @@ import {fileURLToPath} from "node:url";
 import {afterAll, describe, expect, it, vi} from "vitest";
 import {journalPath, main, MAX_WORKERS, sweep} from "../../bin/sweep.js";
 import {journalHeader, journalLine, readJournal, readSweepFile, sweepFileText, validateGrid} from "../../src/components/runs/sweep.js";
+import {capture} from "./capture.js";
 
 const root = fileURLToPath(new URL("../..", import.meta.url));
 const faulty = fileURLToPath(new URL("./fixtures/faulty-sweep-worker.ts", import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), "sweep-faults-"));
 afterAll(() => rmSync(dir, {recursive: true, force: true}));
 
-async function run(args: string[], options: {workerEntry?: string} = {}): Promise<{code: number; stdout: string; stderr: string}> {
-  let stdout = "",
-    stderr = "";
-  const out = vi.spyOn(process.stdout, "write").mockImplementation((chunk: string | Uint8Array) => ((stdout += String(chunk)), true));
-  const err = vi.spyOn(process.stderr, "write").mockImplementation((chunk: string | Uint8Array) => ((stderr += String(chunk)), true));
-  try {
-    return {code: await main(args, options), stdout, stderr};
-  } finally {
-    out.mockRestore();
-    err.mockRestore();
-  }
-}
+const run = (args: string[], options: {workerEntry?: string} = {}) => capture(() => main(args, options));
 
 const flags = ["--init", "he-normal,uniform", "--activation", "relu", "--lr", "0.01,0.1", "--train", "300", "--test", "100", "--quiet"];
 const grid = validateGrid({inits: ["he-normal", "uniform"], activations: ["relu"], lrs: [0.01, 0.1], train: 300, test: 100});
