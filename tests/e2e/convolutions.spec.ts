@@ -3,7 +3,7 @@
 // CLI's fingerprint after the page's updates. Each suggestion of the page's prose is tested here.
 import {execFileSync} from "node:child_process";
 import {expect, test, type Page} from "@playwright/test";
-import {openPage, pauseRun} from "./helpers.js";
+import {drawOnPad, openPage, pauseRun} from "./helpers.js";
 
 const metric = (page: Page, name: string) => page.locator(`[data-metric="${name}"]`).first();
 const number = async (page: Page, name: string) => parseFloat((await metric(page, name).textContent())!.replace(/,/g, ""));
@@ -110,15 +110,12 @@ test("a drawing becomes the input and changes the feature maps", async ({page}) 
   const watch = await openPage(page, "/convolutions.html");
   const snapshot = () => mapCanvas(page, 0, 0).evaluate((c: HTMLCanvasElement) => c.toDataURL());
   const before = await snapshot();
-  const pad = page.locator(".draw-pad canvas");
-  await pad.scrollIntoViewIfNeeded();
-  const box = (await pad.boundingBox())!;
   // A "7": a bar across the top, then a stroke down to the left.
-  await page.mouse.move(box.x + box.width * 0.25, box.y + box.height * 0.2);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.75, box.y + box.height * 0.2, {steps: 10});
-  await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.85, {steps: 15});
-  await page.mouse.up();
+  await drawOnPad(page, [
+    [0.25, 0.2],
+    [0.75, 0.2],
+    [0.4, 0.85],
+  ]);
   await expect(metric(page, "conv-input-source")).toContainText("your drawing");
   await expect.poll(snapshot).not.toBe(before);
   // Choosing a held-out digit again returns it.

@@ -2,7 +2,7 @@
 // the activation/initialisation pair and its η defaults, dead units and the dead-layer stop, the
 // held-out grid, the confusion matrix, the H1 tiles, the step view, draw mode and the η picture.
 import {expect, test, type Page} from "@playwright/test";
-import {openPage, pauseRun} from "./helpers.js";
+import {drawOnPad, openPage, pauseRun} from "./helpers.js";
 import {defaultEta} from "../../src/components/experiments/eta-defaults.js";
 
 const metric = (page: Page, name: string) => page.locator(`[data-metric="${name}"]`);
@@ -158,12 +158,11 @@ test("draw mode: a drawn digit gets a live guess and becomes the input; D toggle
   const pad = page.locator(".draw-pad canvas");
   await pad.scrollIntoViewIfNeeded();
   await expect(page.locator(".draw-output")).toContainText("No guess");
-  const box = (await pad.boundingBox())!;
   // A "1": one vertical stroke.
-  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.15);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.52, box.y + box.height * 0.85, {steps: 15});
-  await page.mouse.up();
+  await drawOnPad(page, [
+    [0.5, 0.15],
+    [0.52, 0.85],
+  ]);
   await expect(page.locator(".draw-output")).toContainText(/Guess: \d \(p = 0\.\d{3}\)/);
   await expect(page.getByRole("button", {name: /Draw mode/})).toHaveAttribute("aria-pressed", "true");
   await expect(page.locator(".current-input")).toContainText("your drawing");

@@ -123,3 +123,23 @@ export async function pauseRun(page: Page, {prefix = "", name = "Pause", status 
   await page.getByRole("button", {name, exact: true}).click({force: true});
   await expect(page.locator(`[data-metric="${prefix}status"]`)).toHaveText(status);
 }
+
+/**
+ * Draws one stroke on the page's draw pad (`.draw-pad canvas`, scrolled into view) with the mouse:
+ * down at the first point, through the others, up at the last. Points are fractions of the pad's
+ * box, [x, y] with [0, 0] its top left; `steps` mouse moves per segment.
+ *
+ *   await drawOnPad(page, [[0.5, 0.15], [0.5, 0.85]]);                  // a "1"
+ *   await drawOnPad(page, [[0.25, 0.2], [0.75, 0.2], [0.4, 0.85]]);     // a "7"
+ */
+export async function drawOnPad(page: Page, points: [number, number][], {steps = 15}: {steps?: number} = {}): Promise<void> {
+  if (points.length < 2) throw new RangeError(`a stroke needs at least 2 points, got ${points.length}`);
+  const pad = page.locator(".draw-pad canvas");
+  await pad.scrollIntoViewIfNeeded();
+  const box = (await pad.boundingBox())!;
+  const at = ([x, y]: [number, number]) => [box.x + box.width * x, box.y + box.height * y] as const;
+  await page.mouse.move(...at(points[0]));
+  await page.mouse.down();
+  for (const p of points.slice(1)) await page.mouse.move(...at(p), {steps});
+  await page.mouse.up();
+}

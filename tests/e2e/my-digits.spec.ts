@@ -4,21 +4,10 @@
 // is refused by name; fine-tuning a copy lifts the personal score.
 import {writeFileSync} from "node:fs";
 import {expect, test, type Page} from "@playwright/test";
-import {openPage} from "./helpers.js";
+import {drawOnPad, openPage} from "./helpers.js";
 
 const metric = (page: Page, name: string) => page.locator(`[data-metric="${name}"]`).first();
 const figure = (page: Page) => page.locator('[data-figure="my-digits"]');
-
-/** One stroke on the draw pad, from (x0, y0) to (x1, y1) as fractions of its box. */
-async function stroke(page: Page, [x0, y0]: [number, number], [x1, y1]: [number, number]) {
-  const pad = page.locator(".draw-pad canvas");
-  await pad.scrollIntoViewIfNeeded();
-  const box = (await pad.boundingBox())!;
-  await page.mouse.move(box.x + box.width * x0, box.y + box.height * y0);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * x1, box.y + box.height * y1, {steps: 15});
-  await page.mouse.up();
-}
 
 /** A PNG (made by the page's own canvas) of a dark "1" on white, `w` × `h` pixels. */
 async function pngOfOne(page: Page, w: number, h: number): Promise<Buffer> {
@@ -46,7 +35,10 @@ test("a drawn, labelled digit is kept across a reload and counted in the persona
   // Nothing drawn yet: refused, nothing added.
   await fig.getByRole("button", {name: "Add the drawing"}).click();
   await expect(metric(page, "my-digits-message")).toHaveText("The pad has no ink: draw a digit first.");
-  await stroke(page, [0.5, 0.15], [0.5, 0.85]);
+  await drawOnPad(page, [
+    [0.5, 0.15],
+    [0.5, 0.85],
+  ]);
   await fig.getByLabel("Label of the digit to add").selectOption("1");
   await fig.getByRole("button", {name: "Add the drawing"}).click();
   await expect(metric(page, "my-digits-message")).toHaveText("Added your drawing as a 1.");

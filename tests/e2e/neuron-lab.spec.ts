@@ -4,7 +4,7 @@
 // unit's bars are drawn, pulses play to their end at slow speeds, a plain wheel scrolls the page,
 // the controls fit, and "Known and learned" follows the run.
 import {expect, test, type Page} from "@playwright/test";
-import {openPage, pauseRun} from "./helpers.js";
+import {drawOnPad, openPage, pauseRun} from "./helpers.js";
 
 const metric = (page: Page, name: string) => page.locator(`[data-metric="${name}"]`);
 const number = async (page: Page, name: string) => parseFloat((await metric(page, name).first().textContent())!.replace(/,/g, ""));
@@ -38,12 +38,14 @@ test("drawing on the pad changes the output; the probabilities add up to 1", asy
   const watch = await openPage(page, "/neuron-lab.html");
   await page.getByLabel("my drawing").check();
   const before = await metric(page, "output").getAttribute("data-probs");
-  const pad = page.locator(".draw-pad canvas");
-  const box = (await pad.boundingBox())!;
-  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.2);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.8, {steps: 12});
-  await page.mouse.up();
+  await drawOnPad(
+    page,
+    [
+      [0.5, 0.2],
+      [0.5, 0.8],
+    ],
+    {steps: 12},
+  );
   await expect.poll(() => metric(page, "output").getAttribute("data-probs")).not.toBe(before);
   expect(await number(page, "output-sum")).toBeCloseTo(1, 6);
   await watch.expectClean();

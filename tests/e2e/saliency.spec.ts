@@ -2,7 +2,7 @@
 // the guess and a second class the reader picks (default the runner-up), maps that change when the
 // drawing changes, and redraws that follow the live run at no more than a few a second.
 import {expect, test, type Page} from "@playwright/test";
-import {openPage, pauseRun} from "./helpers.js";
+import {drawOnPad, openPage, pauseRun} from "./helpers.js";
 
 const metric = (page: Page, name: string) => page.locator(`[data-metric="${name}"]`);
 const number = async (page: Page, name: string) => parseFloat((await metric(page, name).textContent())!.replace(/,/g, ""));
@@ -32,17 +32,6 @@ const mapsDigest = (page: Page) =>
         })
         .join(","),
     );
-
-/** One stroke on the draw pad, from (x0, y0) to (x1, y1) as fractions of its box. */
-async function stroke(page: Page, [x0, y0]: [number, number], [x1, y1]: [number, number]) {
-  const pad = page.locator(".draw-pad canvas");
-  await pad.scrollIntoViewIfNeeded();
-  const box = (await pad.boundingBox())!;
-  await page.mouse.move(box.x + box.width * x0, box.y + box.height * y0);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * x1, box.y + box.height * y1, {steps: 15});
-  await page.mouse.up();
-}
 
 test("explains the guess and a second class the reader picks (default the runner-up); the maps change when the drawing changes", async ({page}) => {
   const watch = await openPage(page, "/mnist.html");
@@ -78,7 +67,10 @@ test("explains the guess and a second class the reader picks (default the runner
 
   // A drawing becomes the input: the maps explain it, and change again when a stroke is added.
   const heldOut = await mapsDigest(page);
-  await stroke(page, [0.5, 0.15], [0.52, 0.85]);
+  await drawOnPad(page, [
+    [0.5, 0.15],
+    [0.52, 0.85],
+  ]);
   await expect(page.locator(".current-input")).toContainText("your drawing");
   await expect(fig.locator(".saliency-grid canvas").nth(1)).toHaveAttribute("aria-label", /for your drawing$/);
   await expect.poll(() => mapsDigest(page)).not.toBe(heldOut);
@@ -87,7 +79,10 @@ test("explains the guess and a second class the reader picks (default the runner
   await expect(guessRow).toHaveAttribute("data-class", drawnGuess);
   const one = await mapsDigest(page);
   // A bar across the top makes the stroke a 7 (or something else): the maps follow.
-  await stroke(page, [0.2, 0.15], [0.55, 0.15]);
+  await drawOnPad(page, [
+    [0.2, 0.15],
+    [0.55, 0.15],
+  ]);
   await expect.poll(() => mapsDigest(page)).not.toBe(one);
   const secondGuess = /Guess: (\d)/.exec((await page.locator(".draw-output").textContent())!)![1];
   await expect(guessRow).toHaveAttribute("data-class", secondGuess);
