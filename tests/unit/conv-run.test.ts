@@ -2,12 +2,11 @@
 // a ConvNetwork with the same Trainer, so its fingerprint after N updates is a bare Trainer's; its
 // state carries every parameter and the page-side mirror is a ConvNetwork. The dense path is
 // tested unchanged in worker-run.test.ts and live-run.test.ts.
-import {afterEach, describe, expect, it} from "vitest";
-import {MessageChannel as NodeChannel} from "node:worker_threads";
+import {describe, expect, it} from "vitest";
 import {ConvNetwork, fingerprint, Network, pixelSamples, source, Trainer, type ConvNetworkConfig, type NetworkConfig, type TrainingOptions} from "../../src/components/nn/index.js";
-import {serveSession, type SessionScope} from "../../src/components/runs/worker-pool.js";
-import {liveRunHost, packParameters, TrainingWorker, unpackParameters, type TrainingWorkerInit} from "../../src/components/runs/worker-run.js";
-import {architectureOf, buildNetwork, isConvConfig, LiveRun, type RunState} from "../../src/components/runs/live-run.js";
+import {packParameters, TrainingWorker, unpackParameters, type TrainingWorkerInit} from "../../src/components/runs/worker-run.js";
+import {architectureOf, buildNetwork, isConvConfig, LiveRun} from "../../src/components/runs/live-run.js";
+import {fakeWorker, until} from "./fake-worker.js";
 
 /** n random 8 × 8 "digits" in 10 classes (class c brightens row c mod 8, and column c for c ≥ 8). */
 function digits(n: number, seed: number) {
@@ -36,36 +35,6 @@ const config: ConvNetworkConfig = {
   seed: 3,
 };
 const training: TrainingOptions = {learningRate: 0.05, batchSize: 8, optimizer: "momentum", momentum: 0.9};
-
-const made: {terminate(): void}[] = [];
-function fakeWorker(): Worker {
-  const {port1, port2} = new NodeChannel();
-  serveSession(liveRunHost, port2 as unknown as SessionScope);
-  const worker = {
-    set onmessage(f: (e: {data: unknown}) => void) {
-      port1.on("message", (data) => f({data}));
-    },
-    onerror: null,
-    postMessage: (m: unknown, transfer?: Transferable[]) => port1.postMessage(m, transfer as never),
-    terminate() {
-      port1.close();
-      port2.close();
-    },
-  };
-  made.push(worker);
-  return worker as unknown as Worker;
-}
-afterEach(() => made.splice(0).forEach((w) => w.terminate()));
-
-const until = (run: {subscribe(f: (s: RunState) => void): () => void}, test: (s: RunState) => boolean) =>
-  new Promise<RunState>((resolve) => {
-    const off = run.subscribe((s) => {
-      if (test(s)) {
-        queueMicrotask(() => off());
-        resolve(s);
-      }
-    });
-  });
 
 const reference = (steps: number) => {
   const network = new ConvNetwork(config);

@@ -1,9 +1,8 @@
-import {afterEach, describe, expect, it} from "vitest";
-import {MessageChannel as NodeChannel} from "node:worker_threads";
+import {describe, expect, it} from "vitest";
 import {fingerprint, Network, pixelSamples, source, Trainer, type NetworkConfig, type TrainingOptions} from "../../src/components/nn/index.js";
-import {serveSession, type SessionScope} from "../../src/components/runs/worker-pool.js";
-import {liveRunHost, packParameters, TrainingWorker, unpackParameters, type TrainingWorkerInit} from "../../src/components/runs/worker-run.js";
+import {packParameters, TrainingWorker, unpackParameters, type TrainingWorkerInit} from "../../src/components/runs/worker-run.js";
 import type {RunState} from "../../src/components/runs/live-run.js";
+import {fakeWorker, until} from "./fake-worker.js";
 
 /** 400 random "digits" of 64 pixels in 10 classes (class c brightens pixels 6c … 6c + 5). */
 function digits(n: number, seed: number) {
@@ -18,37 +17,6 @@ function digits(n: number, seed: number) {
 const init: TrainingWorkerInit = {train: digits(400, 1), test: digits(100, 2)};
 const config: NetworkConfig = {layers: [64, 12, 10], activation: "relu", head: "softmax-cross-entropy", init: "he-normal", seed: 5};
 const training: TrainingOptions = {learningRate: 0.05, batchSize: 8, optimizer: "momentum", momentum: 0.9};
-
-/** A Web Worker made of a MessageChannel: the worker side is served in this process, like live-run-worker.ts. */
-const made: {terminate(): void}[] = [];
-function fakeWorker(): Worker {
-  const {port1, port2} = new NodeChannel();
-  serveSession(liveRunHost, port2 as unknown as SessionScope);
-  const worker = {
-    set onmessage(f: (e: {data: unknown}) => void) {
-      port1.on("message", (data) => f({data}));
-    },
-    onerror: null,
-    postMessage: (m: unknown, transfer?: Transferable[]) => port1.postMessage(m, transfer as never),
-    terminate() {
-      port1.close();
-      port2.close();
-    },
-  };
-  made.push(worker);
-  return worker as unknown as Worker;
-}
-afterEach(() => made.splice(0).forEach((w) => w.terminate()));
-
-const until = (run: {subscribe(f: (s: RunState) => void): () => void}, test: (s: RunState) => boolean) =>
-  new Promise<RunState>((resolve) => {
-    const off = run.subscribe((s) => {
-      if (test(s)) {
-        queueMicrotask(() => off());
-        resolve(s);
-      }
-    });
-  });
 
 describe("packParameters / unpackParameters", () => {
   it("round-trip every weight and bias, and refuse a size mismatch", () => {
