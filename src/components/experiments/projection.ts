@@ -2,7 +2,8 @@
  * The hidden space, projected: the second hidden layer's activations on the test digits, reduced
  * to two dimensions by principal component analysis (ml-pca, centred, SVD), with each frame's
  * axes aligned to the previous frame's so the picture does not flip or swap while the network
- * trains. Also the measures the page reports: how far the classes have separated (between-class
+ * trains; and Procrustes alignment, which does the same for UMAP frames (experiments/embedding.ts,
+ * computed in a worker). Also the measures the page reports: how far the classes have separated (between-class
  * over within-class spread) and which pairs of classes stay tangled.
  *
  * Pure: no DOM. The view is views/projection.ts.
@@ -125,6 +126,75 @@ export function project(values: Float64Array, units: number, {components, mean}:
     }
     out[2 * i] = x;
     out[2 * i + 1] = y;
+  }
+  return out;
+}
+
+/**
+ * Orthogonal Procrustes with scale, in two dimensions: `points` (x, y interleaved) turned (a
+ * rotation, or a reflection when that fits better), scaled and shifted onto `reference` (the same
+ * rows, same layout) so that the sum of squared distances between matching rows is least. For a
+ * fresh UMAP frame, whose orientation, handedness and size are arbitrary, aligned to the frame
+ * before it. Closed form: with both centred and N = Σ yᵢ xᵢᵀ, the best rotation scores
+ * hypot(N₁₁ + N₂₂, N₁₂ − N₂₁), the best reflection hypot(N₁₁ − N₂₂, N₁₂ + N₂₁); the larger wins,
+ * and the scale is that score over Σ ‖yᵢ‖². Returns a new array; a copy of `points` when the
+ * lengths differ or either set has no spread (nothing to align to).
+ */
+export function procrustes(reference: Float64Array, points: Float64Array): Float64Array {
+  const n = points.length / 2;
+  if (reference.length !== points.length || n < 1) return Float64Array.from(points);
+  let rx = 0,
+    ry = 0,
+    px = 0,
+    py = 0;
+  let size = 0;
+  for (let i = 0; i < n; i++) {
+    rx += reference[2 * i];
+    ry += reference[2 * i + 1];
+    px += points[2 * i];
+    py += points[2 * i + 1];
+    size = Math.max(size, Math.abs(reference[2 * i]), Math.abs(reference[2 * i + 1]), Math.abs(points[2 * i]), Math.abs(points[2 * i + 1]));
+  }
+  rx /= n;
+  ry /= n;
+  px /= n;
+  py /= n;
+  // N = Σ yᵢ xᵢᵀ (y: the points, x: the reference, both centred) and the points' spread Σ ‖yᵢ‖².
+  let n11 = 0,
+    n12 = 0,
+    n21 = 0,
+    n22 = 0,
+    spread = 0,
+    target = 0;
+  for (let i = 0; i < n; i++) {
+    const yx = points[2 * i] - px,
+      yy = points[2 * i + 1] - py,
+      xx = reference[2 * i] - rx,
+      xy = reference[2 * i + 1] - ry;
+    n11 += yx * xx;
+    n12 += yx * xy;
+    n21 += yy * xx;
+    n22 += yy * xy;
+    spread += yx * yx + yy * yy;
+    target += xx * xx + xy * xy;
+  }
+  const rotation = Math.hypot(n11 + n22, n12 - n21),
+    reflection = Math.hypot(n11 - n22, n12 + n21);
+  const best = Math.max(rotation, reflection);
+  // Rounding noise is not spread: below 1e-12 of the coordinates' size (per point), nothing to align.
+  const noise = n * (1e-12 * Math.max(1, size)) ** 2;
+  if (!(spread > noise && target > noise && best > 0)) return Float64Array.from(points);
+  // R maps a centred point y to R·y: rotation [[c, −s], [s, c]], reflection [[c, s], [s, −c]].
+  const c = (rotation >= reflection ? n11 + n22 : n11 - n22) / best,
+    s = (rotation >= reflection ? n12 - n21 : n12 + n21) / best;
+  const [a, b, d, e] = rotation >= reflection ? [c, -s, s, c] : [c, s, s, -c];
+  const scale = best / spread;
+  const out = new Float64Array(points.length);
+  for (let i = 0; i < n; i++) {
+    const yx = points[2 * i] - px,
+      yy = points[2 * i + 1] - py;
+    out[2 * i] = rx + scale * (a * yx + b * yy);
+    out[2 * i + 1] = ry + scale * (d * yx + e * yy);
   }
   return out;
 }
