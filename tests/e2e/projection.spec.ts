@@ -18,6 +18,8 @@ test("the clusters separate while the network trains, and the tangled pairs are 
   await expect.poll(async () => number(page, "test-accuracy"), {timeout: 30_000}).toBeGreaterThan(85);
   await pauseRun(page);
   // The picture follows the trained network: the clouds part (the measure at least triples).
+  // The view draws while on screen (it follows the run only there).
+  await figure(page).scrollIntoViewIfNeeded();
   await expect.poll(async () => number(page, "projection-separation"), {timeout: 30_000}).toBeGreaterThan(3 * before);
   expect(Number(await figure(page).getAttribute("data-samples"))).toBeGreaterThan(0);
   const pairs = figure(page).locator(".projection-tangles li");
@@ -104,6 +106,7 @@ test("UMAP, chosen after some training, is computed in a worker and drawn with e
   await expect(page.getByRole("button", {name: "Recompute"})).toBeHidden();
   const samples = Number(await figure(page).getAttribute("data-samples"));
   await button(page, "Step").click();
+  await figure(page).scrollIntoViewIfNeeded();
   await expect.poll(async () => Number(await figure(page).getAttribute("data-samples"))).toBeGreaterThan(samples);
   await expect(dots(page)).toHaveCount(1000);
   await watch.expectClean();
@@ -122,6 +125,7 @@ test("a UMAP worker that fails is reported, and the view falls back to PCA with 
   // The run and the picture go on.
   const samples = Number((await figure(page).getAttribute("data-samples")) ?? 0);
   await button(page, "Step").click();
+  await figure(page).scrollIntoViewIfNeeded();
   await expect.poll(async () => Number(await figure(page).getAttribute("data-samples"))).toBeGreaterThan(samples);
   await watch.expectClean();
 });
@@ -134,6 +138,7 @@ test("UMAP follows the run when it moves on, and a UMAP still computing when PCA
   await expect(status(page)).toHaveText("UMAP of update 0", {timeout: 30_000});
   // The run moves on: a new UMAP starts by itself (throttled) and names the new update.
   await button(page, "Step").click();
+  await figure(page).scrollIntoViewIfNeeded();
   await expect(status(page)).toHaveText("UMAP of update 1", {timeout: 30_000});
   await expect(figure(page)).toHaveAttribute("data-samples", /^[1-9]\d*$/);
   // Chosen and at once unchosen: the worker is stopped and its result never replaces PCA.

@@ -14,6 +14,7 @@ async function trainTo(page: Page, floor: number) {
   await button(page, "Train").click();
   await expect.poll(async () => number(page, "test-accuracy"), {timeout: 30_000}).toBeGreaterThan(floor);
   await pauseRun(page);
+  await figure(page).scrollIntoViewIfNeeded();
   await expect(figure(page)).toHaveAttribute("data-samples", String(await number(page, "samples-seen")));
 }
 
@@ -72,6 +73,8 @@ test("explains the guess and a second class the reader picks (default the runner
     [0.52, 0.85],
   ]);
   await expect(page.locator(".current-input")).toContainText("your drawing");
+  // The pad is above the figure, which follows its input where the reader sees it: scroll back.
+  await fig.scrollIntoViewIfNeeded();
   await expect(fig.locator(".saliency-grid canvas").nth(1)).toHaveAttribute("aria-label", /for your drawing$/);
   await expect.poll(() => mapsDigest(page)).not.toBe(heldOut);
   // The guessed row is the draw pad's guess.
@@ -83,6 +86,7 @@ test("explains the guess and a second class the reader picks (default the runner
     [0.2, 0.15],
     [0.55, 0.15],
   ]);
+  await fig.scrollIntoViewIfNeeded();
   await expect.poll(() => mapsDigest(page)).not.toBe(one);
   const secondGuess = /Guess: (\d)/.exec((await page.locator(".draw-output").textContent())!)![1];
   await expect(guessRow).toHaveAttribute("data-class", secondGuess);
@@ -97,6 +101,7 @@ test("follows the live run's weights: Step changes the maps, and training redraw
   const initial = await mapsDigest(page);
   await button(page, "Step").click();
   await expect(metric(page, "steps")).toHaveText("1");
+  await fig.scrollIntoViewIfNeeded();
   await expect(fig).not.toHaveAttribute("data-samples", "0");
   await expect.poll(() => mapsDigest(page)).not.toBe(initial);
   // Train until paused, for 3 s: the figure keeps up, but no more than about 3 redraws a second.

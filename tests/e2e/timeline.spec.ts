@@ -22,6 +22,12 @@ test("the first checkpoint shows the untrained network's fingerprint and accurac
   const liveSteps = await number(page, "steps");
   const liveSamples = String(await number(page, "samples-seen"));
   await expect(metric(page, "timeline-count")).toContainText(/\d+ checkpoints \(updates 0 to/);
+  // The views follow the run where the reader sees them: each shows the paused run first.
+  const views = ["projection", "saliency"].map((name) => page.locator(`[data-figure="${name}"]`));
+  for (const view of views) {
+    await view.scrollIntoViewIfNeeded();
+    await expect(view).toHaveAttribute("data-samples", liveSamples);
+  }
   // Keyboard: the slider's first position is update 0.
   const slider = metric(page, "timeline-slider");
   await slider.focus();
@@ -31,7 +37,10 @@ test("the first checkpoint shows the untrained network's fingerprint and accurac
   await expect(metric(page, "timeline-fingerprint")).toHaveText(initialPrint);
   await expect(metric(page, "timeline-accuracy")).toHaveText(initialAccuracy);
   // Every view shows update 0 (0 samples seen); the run itself has not moved.
-  for (const fig of ["projection", "saliency"]) await expect(page.locator(`[data-figure="${fig}"]`)).toHaveAttribute("data-samples", "0");
+  for (const view of views) {
+    await view.scrollIntoViewIfNeeded();
+    await expect(view).toHaveAttribute("data-samples", "0");
+  }
   expect(await number(page, "steps")).toBe(liveSteps);
   // A later checkpoint, then Live.
   await page.keyboard.press("ArrowRight");
@@ -39,6 +48,7 @@ test("the first checkpoint shows the untrained network's fingerprint and accurac
   await expect(metric(page, "timeline-fingerprint")).not.toHaveText(initialPrint);
   await button(page, "Live").click();
   await expect(timeline(page)).toHaveAttribute("data-mode", "live");
+  await page.locator('[data-figure="projection"]').scrollIntoViewIfNeeded();
   await expect(page.locator('[data-figure="projection"]')).toHaveAttribute("data-samples", liveSamples);
   await watch.expectClean();
 });
@@ -80,6 +90,7 @@ test("a Load while a checkpoint is on show returns every view to live with the l
   await expect(metric(page, "fingerprint")).toHaveText(cli.fingerprint);
   await expect(timeline(page)).toHaveAttribute("data-mode", "live");
   await expect(metric(page, "timeline-count")).toContainText(/1 checkpoint \(updates 40 to 40|no checkpoints yet/);
+  await page.locator('[data-figure="projection"]').scrollIntoViewIfNeeded();
   await expect(page.locator('[data-figure="projection"]')).toHaveAttribute("data-samples", String(cli.samplesSeen));
   await watch.expectClean();
 });

@@ -1,5 +1,5 @@
 import {afterEach, beforeEach, describe, expect, it, vi} from "vitest";
-import {redrawScheduler} from "../../src/components/views/redraw-scheduler.js";
+import {followRun, redrawScheduler} from "../../src/components/views/redraw-scheduler.js";
 
 // A clock the jobs move by hand (a job "takes" ms by advancing it), beside vitest's fake timers.
 let clock = 0;
@@ -177,5 +177,119 @@ describe("redrawScheduler", () => {
     vi.runAllTimers();
     expect(log).toEqual(["a"]);
     expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe("redrawScheduler with visibility", () => {
+  /** A visibility source the test switches by hand. */
+  function screen() {
+    let listener: ((visible: boolean) => void) | null = null;
+    let unsubscribed = 0;
+    return {
+      visibility: (f: (visible: boolean) => void) => ((listener = f), () => void unsubscribed++),
+      set: (visible: boolean) => listener!(visible),
+      get unsubscribed() {
+        return unsubscribed;
+      },
+    };
+  }
+
+  it("holds scheduled redraws while off screen and runs one (not one per request) when back; redraw() is never held", () => {
+    let redraws = 0;
+    const view = screen();
+    const s = redrawScheduler({redraw: () => void redraws++, now, throttleMs: 100, visibility: view.visibility});
+    s.schedule();
+    vi.runAllTimers();
+    expect(redraws).toBe(1);
+    view.set(false);
+    expect(s.visible).toBe(false);
+    for (let k = 0; k < 5; k++) s.schedule();
+    clock += 1000;
+    vi.runAllTimers();
+    expect(redraws).toBe(1);
+    s.redraw();
+    expect(redraws).toBe(2);
+    view.set(true);
+    vi.runAllTimers();
+    expect(redraws).toBe(3);
+    // Back on screen with nothing asked for meanwhile: nothing to do.
+    view.set(false);
+    view.set(true);
+    vi.runAllTimers();
+    expect(redraws).toBe(3);
+  });
+
+  it("a view that follows training stops asking while off screen and resumes when back", () => {
+    let redraws = 0;
+    let training = true;
+    const view = screen();
+    const s = redrawScheduler({redraw: () => s.enqueue(() => void redraws++), again: () => training, now, throttleMs: 100, visibility: view.visibility});
+    s.schedule();
+    for (let k = 0; k < 10; k++) {
+      clock += 100;
+      runTasks();
+    }
+    const onScreen = redraws;
+    expect(onScreen).toBeGreaterThan(2);
+    view.set(false);
+    for (let k = 0; k < 10; k++) {
+      clock += 100;
+      vi.runOnlyPendingTimers();
+    }
+    const hidden = redraws;
+    expect(hidden - onScreen).toBeLessThanOrEqual(1); // at most the redraw already under way
+    view.set(true);
+    for (let k = 0; k < 4; k++) {
+      clock += 100;
+      vi.runOnlyPendingTimers();
+    }
+    expect(redraws).toBeGreaterThan(hidden);
+    training = false;
+    s.dispose();
+    expect(view.unsubscribed).toBe(1);
+  });
+});
+
+describe("followRun", () => {
+  /** A run the test notifies by hand. */
+  function fakeRun() {
+    const listeners = new Set<() => void>();
+    return {
+      training: false,
+      subscribe: (f: () => void) => (listeners.add(f), () => void listeners.delete(f)),
+      notify: () => listeners.forEach((f) => f()),
+      get listeners() {
+        return listeners.size;
+      },
+    };
+  }
+
+  it("draws the run on show once at the start, on each notification of the run or of `also`, and unsubscribes all on dispose", () => {
+    const run = fakeRun(),
+      checkpoint = fakeRun(),
+      other = fakeRun();
+    const current: {run: ReturnType<typeof fakeRun> | null} = {run};
+    const drawn: unknown[] = [];
+    const s = followRun({run, current, throttleMs: 50, also: [other.subscribe], draw: (r) => drawn.push(r)});
+    vi.runAllTimers();
+    expect(drawn).toEqual([run]);
+    clock += 100;
+    run.notify();
+    vi.runAllTimers();
+    expect(drawn).toHaveLength(2);
+    // Time travel: the view draws what is on show, asked by the live run or anything else.
+    current.run = checkpoint;
+    clock += 100;
+    other.notify();
+    vi.runAllTimers();
+    expect(drawn.at(-1)).toBe(checkpoint);
+    // Nothing on show: nothing drawn.
+    current.run = null;
+    clock += 100;
+    run.notify();
+    vi.runAllTimers();
+    expect(drawn).toHaveLength(3);
+    s.dispose();
+    expect(run.listeners + other.listeners).toBe(0);
   });
 });

@@ -36,7 +36,7 @@ import {hiddenActivations, principalAxes, procrustes, project, separation, tangl
 import type {EmbeddingTask} from "../experiments/embedding.js";
 import {CancelledError, WorkerPool} from "../runs/worker-pool.js";
 import {digitCanvas} from "./explorer-views.js";
-import {redrawScheduler, type RedrawScheduler} from "./redraw-scheduler.js";
+import {followRun, type RedrawScheduler} from "./redraw-scheduler.js";
 import type {View} from "./view.js";
 
 export interface ProjectionData {
@@ -465,7 +465,8 @@ export interface ProjectionRun {
 /**
  * Redraws `view` from the run on show (`current.run`) when it notifies, and again while it trains,
  * at most once per `throttleMs` (500: one frame is 1,000 forward passes, a 1,000 × 16 PCA and a
- * Plot of 1,000 dots, about 30 ms here). Returns the scheduler: dispose it with the run.
+ * Plot of 1,000 dots, about 30 ms here), while the view is on screen. Returns the scheduler:
+ * dispose it with the run.
  */
 export function projectionRedraw({
   run,
@@ -480,16 +481,11 @@ export function projectionRedraw({
   view: ProjectionView;
   throttleMs?: number;
 }): RedrawScheduler {
-  const scheduler: RedrawScheduler = redrawScheduler({
+  return followRun({
+    run,
+    current,
     throttleMs,
-    again: () => !!current.run?.training,
-    redraw() {
-      const r = current.run;
-      if (!r) return;
-      scheduler.enqueue(() => view.update({network: r.network, test, samples: r.state.samplesSeen, steps: r.state.steps}));
-    },
+    node: view.node,
+    draw: (r) => view.update({network: r.network, test, samples: r.state.samplesSeen, steps: r.state.steps}),
   });
-  scheduler.own(run.subscribe(scheduler.schedule));
-  scheduler.schedule();
-  return scheduler;
 }

@@ -10,6 +10,10 @@
  * training run). `dispose()` cancels every pending timer, drops queued jobs and runs the
  * cleanups given to `own()` (observers, subscriptions).
  *
+ * With `visibility` (e.g. `onScreen(view.node)`), scheduled redraws wait while the view is off
+ * screen and the newest one runs when it comes back: a page of many views pays only for those the
+ * reader can see. `redraw()` is never held back.
+ *
  *   const s = redrawScheduler({redraw: () => s.enqueue(drawA, drawB), again: () => run.training});
  *   const off = run.subscribe(s.schedule);
  *   s.own(off);
@@ -28,6 +32,8 @@ export interface RedrawSchedulerOptions {
   timing?: {jobs: number[]};
   /** The clock (performance.now). */
   now?: () => number;
+  /** Tells the scheduler when its view goes off and on screen (`onScreen(node)`); returns the unsubscribe. Default: always on screen. */
+  visibility?: (onChange: (visible: boolean) => void) => () => void;
 }
 
 export interface RedrawScheduler {
@@ -44,9 +50,25 @@ export interface RedrawScheduler {
   /** Cancels pending timers, drops queued jobs, runs the owned cleanups; later calls do nothing. */
   dispose(): void;
   readonly disposed: boolean;
+  /** False while `visibility` says the view is off screen. */
+  readonly visible: boolean;
 }
 
-export function redrawScheduler({redraw, again = () => false, budgetMs = 16, throttleMs = 150, timing, now = () => performance.now()}: RedrawSchedulerOptions): RedrawScheduler {
+/**
+ * `visibility` for a node on the page: an IntersectionObserver with a margin of `margin` px (400,
+ * so a view is drawn just before it scrolls in). Where IntersectionObserver does not exist (Node),
+ * it never reports, and the view counts as on screen.
+ */
+export function onScreen(node: Element, margin = 400): (onChange: (visible: boolean) => void) => () => void {
+  return (onChange) => {
+    if (typeof IntersectionObserver === "undefined") return () => {};
+    const observer = new IntersectionObserver((entries) => onChange(entries[entries.length - 1].isIntersecting), {rootMargin: `${margin}px 0px`});
+    observer.observe(node);
+    return () => observer.disconnect();
+  };
+}
+
+export function redrawScheduler({redraw, again = () => false, budgetMs = 16, throttleMs = 150, timing, now = () => performance.now(), visibility}: RedrawSchedulerOptions): RedrawScheduler {
   // Each job with its position in the redraw that queued it (timing.jobs[k] is the k-th job's time).
   const queue: {job: () => void; k: number}[] = [];
   const cleanups: (() => void)[] = [];
@@ -55,6 +77,9 @@ export function redrawScheduler({redraw, again = () => false, budgetMs = 16, thr
   let lastAt = -Infinity;
   let afterDrain = false;
   let disposed = false;
+  let visible = true;
+  /** A redraw asked for while off screen: it runs when the view is back. */
+  let held = false;
 
   function drain(): void {
     drainTimer = null;
@@ -82,7 +107,9 @@ export function redrawScheduler({redraw, again = () => false, budgetMs = 16, thr
   }
 
   function schedule(): void {
-    if (disposed || throttleTimer !== null) return;
+    if (disposed) return;
+    if (!visible) return void (held = true);
+    if (throttleTimer !== null) return;
     const wait = Math.max(0, throttleMs - (now() - lastAt));
     throttleTimer = setTimeout(() => {
       throttleTimer = null;
@@ -93,6 +120,17 @@ export function redrawScheduler({redraw, again = () => false, budgetMs = 16, thr
       redraw();
     }, wait);
   }
+
+  if (visibility)
+    cleanups.push(
+      visibility((now) => {
+        visible = now;
+        if (visible && held) {
+          held = false;
+          schedule();
+        }
+      }),
+    );
 
   return {
     schedule,
@@ -117,5 +155,56 @@ export function redrawScheduler({redraw, again = () => false, budgetMs = 16, thr
     get disposed() {
       return disposed;
     },
+    get visible() {
+      return visible;
+    },
   };
+}
+
+/** What `followRun` reads of a run: whether it trains, and its notifications. */
+export interface FollowedRun {
+  readonly training: boolean;
+  subscribe(listener: () => void): () => void;
+}
+
+/**
+ * A view that follows a run: `draw(current.run)` is queued when `run` notifies (or anything in
+ * `also` does: a selection, a second run), again after each redraw while the run on show trains
+ * (`current.run`: the live run, or a checkpoint on time travel), at most once per `throttleMs`,
+ * and only while `node` is on screen (when given). It draws once at the start. Returns the
+ * scheduler: dispose it with the run.
+ *
+ *   const s = followRun({run, current, node: view.node, throttleMs: 500, draw: (r) => view.update({network: r.network})});
+ */
+export function followRun<R extends FollowedRun>({
+  run,
+  current,
+  draw,
+  also = [],
+  throttleMs,
+  node,
+  again,
+}: {
+  run: FollowedRun;
+  current: {run: R | null};
+  draw: (run: R) => void;
+  also?: ((listener: () => void) => () => void)[];
+  throttleMs?: number;
+  node?: Element;
+  /** Whether to redraw again after a redraw (default: while the run on show trains). */
+  again?: () => boolean;
+}): RedrawScheduler {
+  const scheduler: RedrawScheduler = redrawScheduler({
+    throttleMs,
+    again: again ?? (() => !!current.run?.training),
+    visibility: node ? onScreen(node) : undefined,
+    redraw() {
+      const r = current.run;
+      if (r) scheduler.enqueue(() => draw(r));
+    },
+  });
+  scheduler.own(run.subscribe(scheduler.schedule));
+  for (const on of also) scheduler.own(on(scheduler.schedule));
+  scheduler.schedule();
+  return scheduler;
 }

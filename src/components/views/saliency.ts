@@ -20,7 +20,7 @@ import {argmax, gradientTimesInput, occlusion, occlusionMap, type Network} from 
 import {paint} from "./explorer-views.js";
 import {legend} from "./legend.js";
 import {maxAbs, palette, weightTable} from "./palette.js";
-import {redrawScheduler, type RedrawScheduler} from "./redraw-scheduler.js";
+import {followRun, type RedrawScheduler} from "./redraw-scheduler.js";
 import type {Selection, Store} from "./selection.js";
 import type {View} from "./view.js";
 
@@ -297,7 +297,8 @@ export interface SaliencyRun {
  * Redraws `view` from the run on show (`current.run`) and the current input: when the run
  * notifies, when the input changes, and again after each redraw while the run trains; never more
  * than one redraw per `throttleMs` (300: about three a second; one redraw is 49 + 3 forward
- * passes, 2 backward passes and 7 small canvases). Returns the scheduler: dispose it with the run.
+ * passes, 2 backward passes and 7 small canvases), while the view is on screen. Returns the
+ * scheduler: dispose it with the run.
  */
 export function saliencyRedraw({
   run,
@@ -312,17 +313,12 @@ export function saliencyRedraw({
   view: SaliencyView;
   throttleMs?: number;
 }): RedrawScheduler {
-  const scheduler: RedrawScheduler = redrawScheduler({
+  return followRun({
+    run,
+    current,
     throttleMs,
-    again: () => !!current.run?.training,
-    redraw() {
-      const r = current.run;
-      if (!r) return;
-      scheduler.enqueue(() => view.update({network: r.network, pixels: selection.pixels, label: selection.label, source: selection.source, samples: r.state.samplesSeen}));
-    },
+    node: view.node,
+    also: [(listener) => selection.on(listener)],
+    draw: (r) => view.update({network: r.network, pixels: selection.pixels, label: selection.label, source: selection.source, samples: r.state.samplesSeen}),
   });
-  scheduler.own(run.subscribe(scheduler.schedule));
-  scheduler.own(selection.on(scheduler.schedule));
-  scheduler.schedule();
-  return scheduler;
 }
