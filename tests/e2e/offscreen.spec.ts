@@ -20,7 +20,7 @@ for (const view of views) {
     const figure = page.locator(view.selector).first();
     await expect(figure).toHaveAttribute("data-redraws", /\d+/);
     await page.evaluate(() => window.scrollTo(0, 0));
-    // Off screen, beyond the 400 px margin the observer keeps.
+    // Off screen, well beyond the margin the observer keeps (50 px).
     const gap = await figure.evaluate((el) => el.getBoundingClientRect().top - window.innerHeight);
     expect(gap, `${view.name} must start below the first screen for this test`).toBeGreaterThan(450);
     await page.waitForTimeout(300);
@@ -37,3 +37,25 @@ for (const view of views) {
     await watch.expectClean();
   });
 }
+
+test("once the run trains, cards off screen are skipped by the browser without moving the page: every figure stays where it was", async ({page}) => {
+  const watch = await openPage(page, "/mnist.html");
+  const tops = () =>
+    page.evaluate(() =>
+      Object.fromEntries([...document.querySelectorAll("[data-figure]")].map((el, k) => [`${k} ${(el as HTMLElement).dataset.figure}`, Math.round(el.getBoundingClientRect().top + scrollY)])),
+    );
+  await page.evaluate(() => window.scrollTo(0, 0));
+  const before = await tops();
+  expect(await page.evaluate(() => document.body.classList.contains("skip-offscreen"))).toBe(false);
+  await page.getByRole("button", {name: "Train", exact: true}).click();
+  await expect.poll(() => page.evaluate(() => document.body.classList.contains("skip-offscreen"))).toBe(true);
+  // A card far below is skipped: its contents are not rendered…
+  const last = page.locator(".card").last();
+  expect(await last.evaluate((el) => getComputedStyle(el).contentVisibility)).toBe("auto");
+  await page.waitForTimeout(1000);
+  await pauseRun(page);
+  // …but keeps its height, so nothing below it moves (a few lines of text may change above).
+  const after = await tops();
+  for (const [name, top] of Object.entries(before)) expect(Math.abs(after[name] - top), `${name} moved from ${top} to ${after[name]}`).toBeLessThan(60);
+  await watch.expectClean();
+});

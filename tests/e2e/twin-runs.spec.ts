@@ -21,6 +21,8 @@ test("the suggested contrast: sigmoid starts from ReLU's weights (same seed), tr
   await expect(twinMetric(page, "twin-epoch")).toHaveText("3.00");
   await expect(twinMetric(page, "twin-fingerprint")).not.toHaveText((await mainMetric(page, "fingerprint").textContent())!);
   const pct = async (name: string) => parseFloat((await twinMetric(page, name).textContent())!);
+  // The card draws both runs where the reader sees it.
+  await card(page).locator('[data-figure="twin-runs"]').scrollIntoViewIfNeeded();
   await expect.poll(async () => pct("twin-accuracy-1")).toBeGreaterThan(50);
   expect(await pct("twin-accuracy-0")).toBeGreaterThan(await pct("twin-accuracy-1"));
   await expect(card(page).locator('[data-figure^="twin-projection-"]')).toHaveCount(2);

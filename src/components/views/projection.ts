@@ -298,10 +298,13 @@ export function projectionView({
       digitCanvas(pixelsOf(i), {size: 56, label: `test digit ${i}`}),
       html`<span>test digit ${i}: a ${labels[i]}, guessed ${guesses[i]}${wrong ? " (wrong)" : ""}<br /><span class="small">click or Enter: make it the current input</span></span>`,
     );
-    const {left, top} = origin();
-    tip.style.left = `${Math.round(left + screen.x(points[2 * i]))}px`;
+    const {left, top, outer} = origin();
+    const x = left + screen.x(points[2 * i]);
+    tip.style.left = `${Math.round(x)}px`;
     tip.style.top = `${Math.round(top + screen.y(points[2 * i + 1]))}px`;
     tip.hidden = false;
+    // Beside the point, on the side with room: the card clips what overflows it (its paint containment).
+    tip.style.transform = x + 12 + tip.offsetWidth > outer.width ? "translate(calc(-100% - 12px), -50%)" : "";
     figure.setAttribute("aria-label", `test digit ${i}: a ${labels[i]}, guessed ${guesses[i]}`);
   }
 

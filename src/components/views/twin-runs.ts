@@ -69,8 +69,12 @@ export function twinRunsView({onPick}: {onPick: (index: number, pixels: Float64A
   </div>` as HTMLElement;
   let last: {runs: [TwinRun, TwinRun]; names: [string, string]; test: Samples} | null = null;
   let redraws = 0;
+  // What each side's projection last drew: a run that has not moved (the same state and network
+  // objects: an idle second run while the first trains) keeps its picture, the costliest part.
+  const drawn: ({state: unknown; network: unknown} | null)[] = [null, null];
 
-  function draw(): void {
+  /** `force`: redraw both projections (a change of colour scheme or width). */
+  function draw(force = false): void {
     if (!last) return;
     const {runs, names, test} = last;
     const p = palette();
@@ -89,7 +93,10 @@ export function twinRunsView({onPick}: {onPick: (index: number, pixels: Float64A
         canvas.setAttribute("aria-label", `${names[k]}: weights of H1 unit ${j}`);
         paint(canvas, layer.weights.subarray(j * layer.fanIn, (j + 1) * layer.fanIn), 28, table, {diverging: true, scale});
       });
-      projections[k].update({network: run.network, test, samples: run.state.samplesSeen});
+      if (force || drawn[k]?.state !== run.state || drawn[k]?.network !== run.network) {
+        projections[k].update({network: run.network, test, samples: run.state.samplesSeen});
+        drawn[k] = {state: run.state, network: run.network};
+      }
     });
     scaleLegend.replaceChildren(legend({weights: scale, weightLabel: "H1 weight w (both runs' tiles)", width: 240, palette: p}));
     const rows = runs.flatMap((run, k) => run.state.history.filter((h) => Number.isFinite(h.testAccuracy)).map((h) => ({epoch: h.epoch, accuracy: 100 * h.testAccuracy, run: names[k]})));
@@ -113,9 +120,10 @@ export function twinRunsView({onPick}: {onPick: (index: number, pixels: Float64A
       last = data;
       draw();
     },
-    refresh: draw,
+    refresh: () => draw(true),
     dispose() {
       last = null;
+      drawn.fill(null);
       projections.forEach((p) => p.dispose());
     },
   };
