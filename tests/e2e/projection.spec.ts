@@ -85,6 +85,10 @@ test("UMAP, chosen after some training, is computed in a worker and drawn with e
   expect(Number.isFinite(separation)).toBe(true);
   expect(separation).toBeGreaterThan(0);
   await expect(figure(page).locator(".projection-tangles li")).toHaveCount(3);
+  // UMAP's tangled pairs are told by mixed neighbourhoods, not by centres (a class may form several clusters).
+  await expect(figure(page).locator(".projection-tangles li").first()).toContainText(
+    /^\s*\d and \d: [\d.]+ % of their digits' 10 nearest neighbours in the picture are of the other class; \d+ test digits? confused between them/,
+  );
   // Keyboard and pick work on the UMAP points too.
   await figure(page).locator(".projection-plot").focus();
   await page.keyboard.press("ArrowRight");

@@ -1,6 +1,6 @@
 import {describe, expect, it} from "vitest";
 import fc from "fast-check";
-import {alignAxes, hiddenActivations, principalAxes, project, separation, tangles, type Axes} from "../../src/components/experiments/projection.js";
+import {alignAxes, hiddenActivations, principalAxes, project, separation, tangles, neighbourTangles, type Axes} from "../../src/components/experiments/projection.js";
 import {arraySamples, Network} from "../../src/components/nn/index.js";
 
 describe("PCA of hidden activations", () => {
@@ -94,6 +94,29 @@ describe("separation and tangles", () => {
     expect(first.gap).toBeCloseTo(0.5, 12);
     expect(first.confused).toBe(3);
     expect([second.a, second.b]).toEqual([1, 2]);
+  });
+
+  it("by neighbourhoods (for UMAP): a class split in two far clusters is not tangled; mixed neighbours are, counted exactly", () => {
+    // Class 0 in two clusters far apart (its centre lies between them, on class 2); classes 1 and 2 interleaved.
+    const labels = [0, 0, 0, 0, 0, 0, 1, 2, 1, 2];
+    const points = Float64Array.from([0, 0, 0, 1, 1, 0, 100, 0, 100, 1, 101, 0, 50, 0, 50, 1, 51, 0, 51, 1]);
+    const guesses = [0, 0, 0, 0, 0, 0, 2, 2, 1, 1];
+    // The centroid rule ranks 0 with 1 or 2 first (class 0's centre sits among them)…
+    expect(tangles(points, labels, guesses, {classes: 3, top: 1})[0].a).toBe(0);
+    // …neighbourhoods rank 1 and 2. k = 1, ties to the lower index: (50, 0) → (50, 1) and (50, 1) → (50, 0)
+    // cross classes, (51, 0) → (50, 0) and (51, 1) → (50, 1) do not: 2 links over 1 × 4 digits.
+    const [first, second] = neighbourTangles(points, labels, guesses, {classes: 3, top: 2, k: 1});
+    expect([first.a, first.b]).toEqual([1, 2]);
+    expect(first.mixed).toBe(2 / 4);
+    expect(first.confused).toBe(2);
+    expect(Number.isNaN(first.gap)).toBe(true);
+    expect(second.mixed).toBe(0);
+    // k = 2: each of the four has its two neighbours at distance 1, one of each class: 4 links over 2 × 4.
+    const [wider] = neighbourTangles(points, labels, guesses, {classes: 3, top: 1, k: 2});
+    expect([wider.a, wider.b]).toEqual([1, 2]);
+    expect(wider.mixed).toBe(4 / 8);
+    expect(() => neighbourTangles(points, labels, guesses, {k: 10})).toThrow(RangeError);
+    expect(() => neighbourTangles(points, labels, guesses, {k: 0})).toThrow(/k must be a whole number from 1 to 9/);
   });
 });
 

@@ -237,6 +237,8 @@ export interface Tangle {
   gap: number;
   /** Test digits of class a guessed b plus those of b guessed a. */
   confused: number;
+  /** With `neighbourTangles`: the share of the two classes' digits' nearest neighbours (in the picture) that belong to the other class of the pair. */
+  mixed?: number;
 }
 
 /** The `top` most tangled pairs of classes: the smallest centroid gap relative to the clouds' spread. */
@@ -269,4 +271,42 @@ export function tangles(points: Float64Array, labels: ArrayLike<number>, guesses
       pairs.push({a, b, gap: radius === 0 ? Infinity : distance / radius, confused: confusion[a * classes + b] + confusion[b * classes + a]});
     }
   return pairs.sort((p, q) => p.gap - q.gap || q.confused - p.confused).slice(0, top);
+}
+
+/**
+ * The `top` most tangled pairs of classes by neighbourhoods, for pictures where distances between
+ * clusters mean little and a class may form several clusters (UMAP): for every digit, its `k`
+ * nearest others in the picture (Euclidean, ties to the lower index); a pair's `mixed` is the number
+ * of neighbour links from a digit of one class to a digit of the other, over k × the two classes'
+ * digits. `gap` is NaN. Brute force: n² distances (1,000 digits: a million, a few ms).
+ * Throws RangeError unless 1 ≤ k < n.
+ */
+export function neighbourTangles(points: Float64Array, labels: ArrayLike<number>, guesses: ArrayLike<number>, {classes = 10, top = 3, k = 10} = {}): Tangle[] {
+  const n = labels.length;
+  if (!(Number.isInteger(k) && k >= 1 && k < n)) throw new RangeError(`k must be a whole number from 1 to ${n - 1} (the digits less one), got ${k}`);
+  const links = new Float64Array(classes * classes),
+    count = new Float64Array(classes),
+    confusion = new Float64Array(classes * classes);
+  const distance = new Float64Array(n),
+    order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) {
+    count[labels[i]]++;
+    confusion[labels[i] * classes + guesses[i]]++;
+    for (let j = 0; j < n; j++) {
+      distance[j] = j === i ? Infinity : (points[2 * i] - points[2 * j]) ** 2 + (points[2 * i + 1] - points[2 * j + 1]) ** 2;
+      order[j] = j;
+    }
+    // The k nearest: a partial selection over the indices by distance, then index.
+    const nearest = Array.from(order)
+      .sort((x, y) => distance[x] - distance[y] || x - y)
+      .slice(0, k);
+    for (const j of nearest) if (labels[j] !== labels[i]) links[labels[i] * classes + labels[j]]++;
+  }
+  const pairs: Tangle[] = [];
+  for (let a = 0; a < classes; a++)
+    for (let b = a + 1; b < classes; b++) {
+      if (!count[a] || !count[b]) continue;
+      pairs.push({a, b, gap: NaN, mixed: (links[a * classes + b] + links[b * classes + a]) / (k * (count[a] + count[b])), confused: confusion[a * classes + b] + confusion[b * classes + a]});
+    }
+  return pairs.sort((p, q) => q.mixed! - p.mixed! || q.confused - p.confused).slice(0, top);
 }

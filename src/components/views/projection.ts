@@ -32,7 +32,7 @@ import {html} from "htl";
 import * as Plot from "@observablehq/plot";
 import {Delaunay} from "d3";
 import type {Network, Samples} from "../nn/index.js";
-import {hiddenActivations, principalAxes, procrustes, project, separation, tangles, type Axes, type Tangle} from "../experiments/projection.js";
+import {hiddenActivations, principalAxes, procrustes, project, separation, tangles, neighbourTangles, type Axes, type Tangle} from "../experiments/projection.js";
 import type {EmbeddingTask} from "../experiments/embedding.js";
 import {CancelledError, WorkerPool} from "../runs/worker-pool.js";
 import {digitCanvas} from "./explorer-views.js";
@@ -410,18 +410,21 @@ export function projectionView({
     figure.setAttribute("aria-label", describeFigure());
     marks = plot instanceof SVGElement ? plot : plot.querySelector(":scope > svg");
     const s = separation(points, labels);
-    const t = flat ? [] : tangles(points, labels, guesses).filter((p) => Number.isFinite(p.gap));
+    // UMAP keeps neighbourhoods, not distances between clusters (a class may form several): its
+    // tangled pairs are the ones whose digits' neighbours mix; PCA's are the ones whose centres are close.
+    const t = flat ? [] : next.method === "umap" ? neighbourTangles(points, labels, guesses).filter((p) => p.mixed! > 0) : tangles(points, labels, guesses).filter((p) => Number.isFinite(p.gap));
     last = {method: next.method, separation: s, tangles: t, explained};
     sep.textContent = Number.isFinite(s) ? s.toFixed(2) : "–";
     list.replaceChildren(
       ...(flat ? [html`<li>none to tell apart: every digit is at one point</li>`] : []),
-      ...t.map(
-        (p) =>
-          html`<li data-pair=${`${p.a}-${p.b}`}>
-            ${p.a} and ${p.b}: centres ${p.gap.toFixed(2)} × their combined spread apart; ${p.confused} test digit${p.confused === 1 ? "" : "s"} confused between them (see
-            <a href="#held-out-digits-and-errors">the confusion matrix</a>)
-          </li>`,
-      ),
+      ...t.map((p) => {
+        const how =
+          p.mixed === undefined
+            ? `centres ${p.gap.toFixed(2)} × their combined spread apart`
+            : `${(100 * p.mixed).toFixed(1)} % of their digits' 10 nearest neighbours in the picture are of the other class`;
+        const text = `${p.a} and ${p.b}: ${how}; ${p.confused} test digit${p.confused === 1 ? "" : "s"} confused between them (see `;
+        return html`<li data-pair=${`${p.a}-${p.b}`}>${text}<a href="#held-out-digits-and-errors">the confusion matrix</a>)</li>`;
+      }),
     );
     node.dataset.redraws = String(++redraws);
     node.dataset.method = next.method;
