@@ -6,7 +6,7 @@
 //   await watch.expectClean();                       // no off-origin/failed requests, console errors, page errors, cell errors
 import {readdirSync, existsSync} from "node:fs";
 import {join, relative, sep} from "node:path";
-import {expect, type Page} from "@playwright/test";
+import {expect, type Locator, type Page} from "@playwright/test";
 
 /** Directory of the built site. */
 export const distDir = "dist";
@@ -142,4 +142,25 @@ export async function drawOnPad(page: Page, points: [number, number][], {steps =
   await page.mouse.down();
   for (const p of points.slice(1)) await page.mouse.move(...at(p), {steps});
   await page.mouse.up();
+}
+
+/**
+ * Scrolls a view that follows the run (it carries data-redraws) into sight and waits until it has
+ * stopped redrawing for `quietMs`: a view off screen holds its redraws and makes the newest one as
+ * it comes into sight, replacing its elements, so a bounding box read at once may be of a detached
+ * node. For tests that read positions (hover, click at a point), not for polling assertions.
+ */
+export async function scrollIntoViewSettled(view: Locator, {quietMs = 400, timeout = 15_000}: {quietMs?: number; timeout?: number} = {}): Promise<void> {
+  await view.scrollIntoViewIfNeeded();
+  const page = view.page();
+  await expect
+    .poll(
+      async () => {
+        const before = await view.getAttribute("data-redraws");
+        await page.waitForTimeout(quietMs);
+        return before === (await view.getAttribute("data-redraws"));
+      },
+      {timeout},
+    )
+    .toBe(true);
 }

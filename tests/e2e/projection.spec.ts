@@ -3,7 +3,7 @@
 // within-class spread rises), hovering shows a digit and its guess, and a point picked by mouse or
 // keyboard becomes the current input of every view.
 import {expect, test, type Page} from "@playwright/test";
-import {openPage, pauseRun} from "./helpers.js";
+import {openPage, pauseRun, scrollIntoViewSettled} from "./helpers.js";
 
 const metric = (page: Page, name: string) => page.locator(`[data-metric="${name}"]`);
 const number = async (page: Page, name: string) => parseFloat((await metric(page, name).textContent())!.replace(/,/g, ""));
@@ -34,7 +34,8 @@ test("hover shows the digit and its guess; a click or Enter on a point makes it 
   const fig = figure(page);
   await expect(fig).toHaveAttribute("data-redraws", /\d+/);
   const plot = fig.locator(".projection-plot");
-  await plot.scrollIntoViewIfNeeded();
+  // The view redraws as it comes into sight (a redraw it held off screen): read positions after that.
+  await scrollIntoViewSettled(fig);
   const box = (await plot.locator(":scope > figure > svg, :scope > svg").boundingBox())!;
   await page.mouse.move(box.x + box.width * 0.4, box.y + box.height * 0.5, {steps: 5});
   const tip = fig.locator(".projection-tip");
